@@ -1,0 +1,285 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { EventMetadata } from '@pat/shared';
+import {
+  AppendResult,
+  EventStore,
+  EventStoreUnavailableError,
+  ExpectedRevision,
+  NewEvent,
+  Position,
+  ReadAllOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  Subscription,
+  WrongExpectedRevisionError,
+} from '../event-store.port';
+
+interface EventRow {
+  position: number;
+  id: string;
+  stream_name: string;
+  revision: number;
+  type: string;
+  data: string;
+  metadata: string;
+}
+
+const SUBSCRIPTION_BATCH = 1000;
+
+export interface SqliteEventStoreOptions {
+  /** Path of the database file, or ':memory:'. */
+  readonly filename: string;
+  /**
+   * How often a live subscription looks for events written by another process (the CLI, say).
+   * Events appended through this instance are delivered at once.
+   */
+  readonly pollIntervalMs?: number;
+}
+
+/**
+ * The embedded event log: one SQLite file in WAL mode. Appends run in an IMMEDIATE transaction,
+ * so the revision check and the insert are atomic even across processes sharing the file; the
+ * UNIQUE(stream_name, revision) constraint backs that up.
+ */
+export class SqliteEventStore implements EventStore {
+  private readonly db: Database.Database;
+  private readonly appended = new EventEmitter();
+  private readonly pollIntervalMs: number;
+  private closed = false;
+  private readonly statements: {
+    lastRevision: Database.Statement<[string], { revision: number | null }>;
+    insert: Database.Statement<[string, string, number, string, string, string]>;
+    readStream: Database.Statement<[string], EventRow>;
+    readAfter: Database.Statement<[number, number], EventRow>;
+  };
+  private readonly appendTransaction: (
+    streamName: string,
+    events: readonly NewEvent[],
+    expected: ExpectedRevision,
+  ) => EventRow[];
+
+  constructor(options: SqliteEventStoreOptions) {
+    if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true });
+    this.db = new Database(options.filename);
+    this.pollIntervalMs = options.pollIntervalMs ?? 250;
+    this.appended.setMaxListeners(0);
+    this.db.pragma('journal_mode = WAL');
+    // The event log is the system of record: every committed append reaches the disk.
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS events (
+        position    INTEGER PRIMARY KEY AUTOINCREMENT,
+        id          TEXT    NOT NULL UNIQUE,
+        stream_name TEXT    NOT NULL,
+        revision    INTEGER NOT NULL,
+        type        TEXT    NOT NULL,
+        data        TEXT    NOT NULL,
+        metadata    TEXT    NOT NULL,
+        UNIQUE (stream_name, revision)
+      );
+    `);
+    this.statements = {
+      lastRevision: this.db.prepare(
+        'SELECT MAX(revision) AS revision FROM events WHERE stream_name = ?',
+      ),
+      insert: this.db.prepare(
+        `INSERT INTO events (id, stream_name, revision, type, data, metadata)
+         VALUES (?, ?, ?, ?, ?, ?) RETURNING *`,
+      ),
+      readStream: this.db.prepare(
+        'SELECT * FROM events WHERE stream_name = ? ORDER BY revision ASC',
+      ),
+      readAfter: this.db.prepare(
+        'SELECT * FROM events WHERE position > ? ORDER BY position ASC LIMIT ?',
+      ),
+    };
+    const transaction = this.db.transaction(
+      (streamName: string, events: readonly NewEvent[], expected: ExpectedRevision) => {
+        const last = this.statements.lastRevision.get(streamName)?.revision ?? null;
+        checkExpectedRevision(streamName, expected, last);
+        let revision = last ?? -1;
+        return events.map((event) => {
+          revision += 1;
+          return this.statements.insert.get(
+            event.id ?? randomUUID(),
+            streamName,
+            revision,
+            event.type,
+            JSON.stringify(event.data),
+            JSON.stringify(event.metadata),
+          ) as EventRow;
+        });
+      },
+    );
+    this.appendTransaction = (streamName, events, expected) =>
+      transaction.immediate(streamName, events, expected);
+  }
+
+  appendToStream(
+    streamName: string,
+    events: readonly NewEvent[],
+    options: { expectedRevision: ExpectedRevision },
+  ): Promise<AppendResult> {
+    return this.run(() => {
+      if (events.length === 0) throw new Error('appendToStream needs at least one event');
+      const rows = this.appendTransaction(streamName, events, options.expectedRevision);
+      const recorded = rows.map(toRecordedEvent);
+      const last = recorded[recorded.length - 1];
+      this.appended.emit('appended');
+      return { nextExpectedRevision: last.revision, position: last.position, events: recorded };
+    });
+  }
+
+  readStream(streamName: string): Promise<RecordedEvent[]> {
+    return this.run(() => this.statements.readStream.all(streamName).map(toRecordedEvent));
+  }
+
+  readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
+    return this.run(() =>
+      this.statements.readAfter
+        .all(parsePosition(options.after), Math.max(0, options.maxCount))
+        .map(toRecordedEvent),
+    );
+  }
+
+  subscribeToAll(options: SubscribeOptions): Subscription {
+    let stopped = false;
+    let pending = false;
+    let wake: (() => void) | null = null;
+    const onAppended = () => {
+      pending = true;
+      wake?.();
+    };
+    this.appended.on('appended', onAppended);
+
+    const waitForEvents = () =>
+      new Promise<void>((resolve) => {
+        if (pending || stopped) return resolve();
+        const timer = setTimeout(done, this.pollIntervalMs);
+        function done() {
+          clearTimeout(timer);
+          resolve();
+        }
+        wake = done;
+      }).finally(() => {
+        wake = null;
+        pending = false;
+      });
+
+    const loop = async () => {
+      let cursor = parsePosition(options.after);
+      let caughtUp = false;
+      while (!stopped) {
+        pending = false;
+        const batch = await this.run(() =>
+          this.statements.readAfter.all(cursor, SUBSCRIPTION_BATCH).map(toRecordedEvent),
+        );
+        for (const event of batch) {
+          if (stopped) return;
+          await options.onEvent(event, { catchingUp: !caughtUp });
+          cursor = Number(event.position);
+        }
+        if (batch.length < SUBSCRIPTION_BATCH) {
+          if (!caughtUp) {
+            caughtUp = true;
+            options.onCaughtUp?.();
+          }
+          await waitForEvents();
+        }
+      }
+    };
+
+    const running = loop()
+      .catch((error: unknown) => {
+        if (!stopped) options.onError?.(error);
+      })
+      .finally(() => this.appended.off('appended', onAppended));
+
+    return {
+      stop: async () => {
+        stopped = true;
+        wake?.();
+        await running;
+      },
+    };
+  }
+
+  comparePositions(a: Position, b: Position): number {
+    return parsePosition(a) - parsePosition(b);
+  }
+
+  async ping(): Promise<void> {
+    await this.run(() => this.db.prepare('SELECT COUNT(*) FROM events WHERE position < 0').get());
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.appended.removeAllListeners();
+    this.db.close();
+  }
+
+  /** Runs a synchronous database call, turning I/O failures into EventStoreUnavailableError. */
+  private async run<T>(work: () => T): Promise<T> {
+    if (this.closed) throw new EventStoreUnavailableError('The event store is closed');
+    try {
+      return work();
+    } catch (error) {
+      if (error instanceof WrongExpectedRevisionError) throw error;
+      if (isUniqueViolation(error)) {
+        // Another writer won the race between our revision check and insert.
+        throw new WrongExpectedRevisionError('(concurrent append)', 'any', 'no_stream');
+      }
+      if (error instanceof Database.SqliteError) {
+        throw new EventStoreUnavailableError(`The event store cannot be used: ${error.code}`, {
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  }
+}
+
+function checkExpectedRevision(
+  streamName: string,
+  expected: ExpectedRevision,
+  last: number | null,
+): void {
+  const actual = last ?? 'no_stream';
+  const ok =
+    expected === 'any' ||
+    (expected === 'no_stream' && last === null) ||
+    (expected === 'stream_exists' && last !== null) ||
+    (typeof expected === 'number' && expected === last);
+  if (!ok) throw new WrongExpectedRevisionError(streamName, expected, actual);
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return (
+    error instanceof Database.SqliteError &&
+    (error.code === 'SQLITE_CONSTRAINT_UNIQUE' || error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
+  );
+}
+
+function parsePosition(position: Position | null | undefined): number {
+  if (position === null || position === undefined || position === '') return 0;
+  if (!/^\d{1,15}$/.test(position)) throw new RangeError(`Not a log position: ${position}`);
+  return Number(position);
+}
+
+function toRecordedEvent(row: EventRow): RecordedEvent {
+  return {
+    id: row.id,
+    streamName: row.stream_name,
+    revision: row.revision,
+    position: String(row.position),
+    type: row.type,
+    data: JSON.parse(row.data) as unknown,
+    metadata: JSON.parse(row.metadata) as EventMetadata,
+  };
+}

@@ -1,0 +1,123 @@
+import type { Position } from '@pat/event-store';
+
+/**
+ * The read model port: documents that projections keep up to date from the event log, and the
+ * queries the API needs. Every document records the stream revision it reflects; a change for a
+ * revision that is not newer is ignored, which makes projections idempotent (DESIGN §6).
+ *
+ * Times are ISO 8601 strings (UTC) so that every adapter stores and compares them the same way.
+ */
+
+export interface TokenRecord {
+  readonly tokenId: string;
+  readonly userId: string;
+  readonly name: string;
+  /** SHA-256 of the token, hex. The plaintext is never stored. */
+  readonly tokenHash: string;
+  readonly tokenHint: string;
+  readonly createdAt: string;
+  /** The expiry requested at creation; the policy may cap it further at read time. */
+  readonly expiresAt: string;
+  readonly revokedAt: string | null;
+  readonly revokedReason: string | null;
+  readonly lastUsedAt: string | null;
+  readonly revision: number;
+}
+
+export interface UserRecord {
+  readonly userId: string;
+  readonly username: string;
+  /** The username normalised for uniqueness (lower case). */
+  readonly usernameKey: string;
+  readonly name: string | null;
+  readonly email: string | null;
+  readonly isAdmin: boolean;
+  readonly isAuditor: boolean;
+  readonly passwordHash: string;
+  readonly createdAt: string;
+  readonly deletedAt: string | null;
+  readonly revision: number;
+}
+
+export interface TokenPolicyRecord {
+  readonly maxLifetimeDays: number;
+  readonly revision: number;
+}
+
+type Patch<T> = Partial<Omit<T, 'revision'>>;
+
+/** One document change a projection wants, guarded by the revision of the event behind it. */
+export type ReadModelChange =
+  | {
+      readonly collection: 'tokens';
+      readonly id: string;
+      readonly revision: number;
+      readonly set: Patch<TokenRecord>;
+    }
+  | {
+      readonly collection: 'users';
+      readonly id: string;
+      readonly revision: number;
+      readonly set: Patch<UserRecord>;
+    }
+  | {
+      readonly collection: 'tokenPolicy';
+      readonly id: 'current';
+      readonly revision: number;
+      readonly set: Patch<TokenPolicyRecord>;
+    };
+
+export interface ProjectionCheckpoint {
+  readonly projection: string;
+  readonly position: Position;
+}
+
+export interface ReadModelWriter {
+  /**
+   * Applies each change whose revision is newer than its document's (creating missing documents),
+   * then stores the checkpoint if given. Changes already applied are skipped, so delivering an
+   * event twice is harmless. Resolves to the number of changes that took effect.
+   */
+  applyChanges(
+    changes: readonly ReadModelChange[],
+    checkpoint?: ProjectionCheckpoint,
+  ): Promise<number>;
+  getCheckpoint(projection: string): Promise<Position | null>;
+  /** Drops every document and checkpoint, for a rebuild from the event log. */
+  clear(): Promise<void>;
+}
+
+export interface TokenQueries {
+  findTokenByHash(tokenHash: string): Promise<TokenRecord | null>;
+  findTokenById(tokenId: string): Promise<TokenRecord | null>;
+  /** The user's tokens, newest first. */
+  listTokensByUser(userId: string): Promise<TokenRecord[]>;
+}
+
+export interface UserQueries {
+  findUserById(userId: string): Promise<UserRecord | null>;
+  findUserByUsernameKey(usernameKey: string): Promise<UserRecord | null>;
+  /** Users that are not deleted, in username order. */
+  listUsers(): Promise<UserRecord[]>;
+  countUsers(): Promise<number>;
+}
+
+export interface TokenPolicyQueries {
+  getTokenPolicy(): Promise<TokenPolicyRecord | null>;
+}
+
+export interface ReadModel extends ReadModelWriter, TokenQueries, UserQueries, TokenPolicyQueries {
+  /** Throws when the read model cannot be reached. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const READ_MODEL = Symbol('ReadModel');
+
+/** The read model cannot be reached or read; callers fail closed (503). */
+export class ReadModelUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ReadModelUnavailableError';
+  }
+}

@@ -1,0 +1,230 @@
+import { randomUUID } from 'node:crypto';
+import { ReadModel, ReadModelChange, TokenRecord, UserRecord } from '../read-model.port';
+
+/**
+ * The behaviour every ReadModel adapter must show. `reopen` closes the read model and opens a
+ * new one on the same storage; each harness starts from an empty read model.
+ */
+export interface ReadModelHarness {
+  readonly readModel: ReadModel;
+  reopen(): Promise<ReadModel>;
+  dispose(): Promise<void>;
+}
+
+const tokenCreated = (
+  overrides: Partial<TokenRecord> = {},
+): ReadModelChange & { collection: 'tokens' } => {
+  const tokenId = overrides.tokenId ?? randomUUID();
+  return {
+    collection: 'tokens',
+    id: tokenId,
+    revision: 0,
+    set: {
+      tokenId,
+      userId: 'user-1',
+      name: 'ci-deploy',
+      tokenHash: randomUUID().replace(/-/g, '').padEnd(64, '0'),
+      tokenHint: 'tgp_…abcd',
+      createdAt: '2026-01-01T00:00:00.000Z',
+      expiresAt: '2026-02-01T00:00:00.000Z',
+      revokedAt: null,
+      revokedReason: null,
+      lastUsedAt: null,
+      ...overrides,
+    },
+  };
+};
+
+const userCreated = (
+  overrides: Partial<UserRecord> = {},
+): ReadModelChange & { collection: 'users' } => {
+  const userId = overrides.userId ?? randomUUID();
+  const username = overrides.username ?? `user-${userId.slice(0, 8)}`;
+  return {
+    collection: 'users',
+    id: userId,
+    revision: 0,
+    set: {
+      userId,
+      username,
+      usernameKey: username.toLowerCase(),
+      name: null,
+      email: null,
+      isAdmin: false,
+      isAuditor: false,
+      passwordHash: '$argon2id$test',
+      createdAt: '2026-01-01T00:00:00.000Z',
+      deletedAt: null,
+      ...overrides,
+    },
+  };
+};
+
+export function describeReadModelContract(
+  adapterName: string,
+  createHarness: () => Promise<ReadModelHarness>,
+): void {
+  describe(`ReadModel contract: ${adapterName}`, () => {
+    let harness: ReadModelHarness;
+    let readModel: ReadModel;
+
+    beforeEach(async () => {
+      harness = await createHarness();
+      readModel = harness.readModel;
+    });
+    afterEach(async () => {
+      await harness.dispose();
+    });
+
+    it('creates a token document and finds it by id, by hash and by user', async () => {
+      const created = tokenCreated();
+      expect(await readModel.applyChanges([created])).toBe(1);
+      const byId = await readModel.findTokenById(created.id);
+      expect(byId).toEqual({ ...created.set, revision: 0 });
+      expect(await readModel.findTokenByHash(created.set.tokenHash!)).toEqual(byId);
+      expect(await readModel.listTokensByUser('user-1')).toEqual([byId]);
+      expect(await readModel.findTokenByHash('f'.repeat(64))).toBeNull();
+      expect(await readModel.findTokenById(randomUUID())).toBeNull();
+    });
+
+    it('merges a later change into the document, keeping the other fields', async () => {
+      const created = tokenCreated();
+      await readModel.applyChanges([created]);
+      await readModel.applyChanges([
+        {
+          collection: 'tokens',
+          id: created.id,
+          revision: 1,
+          set: { revokedAt: '2026-01-02T00:00:00.000Z', revokedReason: 'user' },
+        },
+      ]);
+      expect(await readModel.findTokenById(created.id)).toEqual({
+        ...created.set,
+        revokedAt: '2026-01-02T00:00:00.000Z',
+        revokedReason: 'user',
+        revision: 1,
+      });
+    });
+
+    it('ignores a change whose revision is not newer than the document', async () => {
+      const created = tokenCreated();
+      const revoked: ReadModelChange = {
+        collection: 'tokens',
+        id: created.id,
+        revision: 1,
+        set: { revokedAt: '2026-01-02T00:00:00.000Z', revokedReason: 'user' },
+      };
+      await readModel.applyChanges([created, revoked]);
+      expect(await readModel.applyChanges([created])).toBe(0);
+      expect(await readModel.applyChanges([revoked])).toBe(0);
+      const stale: ReadModelChange = { ...revoked, set: { revokedReason: 'stale' } };
+      expect(await readModel.applyChanges([stale])).toBe(0);
+      expect((await readModel.findTokenById(created.id))?.revokedReason).toBe('user');
+    });
+
+    it('ends in the same state whether changes arrive once, twice or interleaved', async () => {
+      const a = tokenCreated();
+      const b = tokenCreated({ createdAt: '2026-01-05T00:00:00.000Z' });
+      const revokeA: ReadModelChange = {
+        collection: 'tokens',
+        id: a.id,
+        revision: 1,
+        set: { revokedAt: '2026-01-06T00:00:00.000Z', revokedReason: 'user' },
+      };
+      for (const change of [b, a, b, revokeA, a, revokeA, b]) {
+        await readModel.applyChanges([change]);
+      }
+      expect(await readModel.listTokensByUser('user-1')).toEqual([
+        { ...b.set, revision: 0 },
+        { ...a.set, revokedAt: '2026-01-06T00:00:00.000Z', revokedReason: 'user', revision: 1 },
+      ]);
+    });
+
+    it('survives many concurrent applications of the same change', async () => {
+      const created = tokenCreated();
+      const results = await Promise.all(
+        Array.from({ length: 20 }, () => readModel.applyChanges([created])),
+      );
+      expect(results.reduce((sum, n) => sum + n, 0)).toBe(1);
+      expect(await readModel.listTokensByUser('user-1')).toHaveLength(1);
+    });
+
+    it('lists only the given user’s tokens, newest first', async () => {
+      const old = tokenCreated({ createdAt: '2026-01-01T00:00:00.000Z' });
+      const recent = tokenCreated({ createdAt: '2026-03-01T00:00:00.000Z' });
+      const middle = tokenCreated({ createdAt: '2026-02-01T00:00:00.000Z' });
+      const foreign = tokenCreated({ userId: 'user-2' });
+      await readModel.applyChanges([old, recent, middle, foreign]);
+      const listed = await readModel.listTokensByUser('user-1');
+      expect(listed.map((t) => t.tokenId)).toEqual([recent.id, middle.id, old.id]);
+      expect(await readModel.listTokensByUser('nobody')).toEqual([]);
+    });
+
+    it('finds users by id and case-folded username, and leaves deleted users out', async () => {
+      const alice = userCreated({ username: 'Alice' });
+      const bob = userCreated({ username: 'bob', isAdmin: true });
+      await readModel.applyChanges([alice, bob]);
+      expect(await readModel.countUsers()).toBe(2);
+      expect((await readModel.findUserByUsernameKey('alice'))?.userId).toBe(alice.id);
+      expect((await readModel.findUserById(bob.id))?.isAdmin).toBe(true);
+      expect((await readModel.listUsers()).map((u) => u.username)).toEqual(['Alice', 'bob']);
+
+      await readModel.applyChanges([
+        {
+          collection: 'users',
+          id: alice.id,
+          revision: 1,
+          set: { deletedAt: '2026-02-01T00:00:00.000Z' },
+        },
+      ]);
+      expect(await readModel.countUsers()).toBe(1);
+      expect(await readModel.findUserByUsernameKey('alice')).toBeNull();
+      expect((await readModel.findUserById(alice.id))?.deletedAt).toBe('2026-02-01T00:00:00.000Z');
+      expect((await readModel.listUsers()).map((u) => u.username)).toEqual(['bob']);
+    });
+
+    it('keeps the token policy as a single document', async () => {
+      expect(await readModel.getTokenPolicy()).toBeNull();
+      await readModel.applyChanges([
+        { collection: 'tokenPolicy', id: 'current', revision: 0, set: { maxLifetimeDays: 90 } },
+      ]);
+      await readModel.applyChanges([
+        { collection: 'tokenPolicy', id: 'current', revision: 1, set: { maxLifetimeDays: 30 } },
+      ]);
+      expect(await readModel.getTokenPolicy()).toEqual({ maxLifetimeDays: 30, revision: 1 });
+    });
+
+    it('stores checkpoints per projection together with the changes', async () => {
+      expect(await readModel.getCheckpoint('tokens')).toBeNull();
+      await readModel.applyChanges([tokenCreated()], { projection: 'tokens', position: '7' });
+      await readModel.applyChanges([], { projection: 'other', position: '3' });
+      expect(await readModel.getCheckpoint('tokens')).toBe('7');
+      await readModel.applyChanges([], { projection: 'tokens', position: '9' });
+      expect(await readModel.getCheckpoint('tokens')).toBe('9');
+      expect(await readModel.getCheckpoint('other')).toBe('3');
+    });
+
+    it('clears every document and checkpoint', async () => {
+      await readModel.applyChanges([tokenCreated(), userCreated()], {
+        projection: 'tokens',
+        position: '2',
+      });
+      await readModel.clear();
+      expect(await readModel.listTokensByUser('user-1')).toEqual([]);
+      expect(await readModel.countUsers()).toBe(0);
+      expect(await readModel.getCheckpoint('tokens')).toBeNull();
+    });
+
+    it('keeps documents and checkpoints across close and reopen', async () => {
+      const created = tokenCreated();
+      await readModel.applyChanges([created], { projection: 'tokens', position: '1' });
+      readModel = await harness.reopen();
+      expect(await readModel.findTokenById(created.id)).toEqual({ ...created.set, revision: 0 });
+      expect(await readModel.getCheckpoint('tokens')).toBe('1');
+    });
+
+    it('answers ping while reachable', async () => {
+      await expect(readModel.ping()).resolves.toBeUndefined();
+    });
+  });
+}
