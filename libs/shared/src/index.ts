@@ -1,3 +1,5 @@
 export * from './clock';
 export * from './errors';
 export * from './event';
+export * from './config';
+export * from './redaction';

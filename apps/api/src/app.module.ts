@@ -1,0 +1,43 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { TerminusModule } from '@nestjs/terminus';
+import { AuthModule, AuthenticationGuard } from '@pat/auth';
+import { IdentityModule } from '@pat/identity';
+import type { AppConfig, Clock, LineSink } from '@pat/shared';
+import { TokensModule } from '@pat/tokens';
+import { HealthController } from './health/health.controller';
+import { HttpExceptionFilter } from './http/http-exception.filter';
+import { StrictValidationPipe } from './http/validation.pipe';
+import { InfrastructureModule } from './infrastructure/infrastructure.module';
+import { loggerModule } from './logging';
+
+export interface AppModuleOptions {
+  readonly config: AppConfig;
+  readonly clock: Clock;
+  readonly logDestination?: LineSink;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(options: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        loggerModule(options.config, options.logDestination),
+        InfrastructureModule.forRoot(options.config, options.clock),
+        CqrsModule.forRoot(),
+        TerminusModule.forRoot({ logger: false }),
+        AuthModule,
+        IdentityModule,
+        TokensModule,
+      ],
+      controllers: [HealthController],
+      providers: [
+        { provide: APP_GUARD, useExisting: AuthenticationGuard },
+        { provide: APP_PIPE, useClass: StrictValidationPipe },
+        { provide: APP_FILTER, useClass: HttpExceptionFilter },
+      ],
+    };
+  }
+}

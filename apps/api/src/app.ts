@@ -1,0 +1,61 @@
+import { INestApplication, RequestMethod } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { ProjectionRunner } from '@pat/application';
+import { BootstrapAdminService } from '@pat/identity';
+import { AppConfig, Clock, LineSink, systemClock } from '@pat/shared';
+import cookieParser from 'cookie-parser';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { useJsonBodies } from './http/body-parsing';
+
+export const API_PREFIX = 'api/v1';
+
+export interface CreateAppOptions {
+  readonly config: AppConfig;
+  readonly clock?: Clock;
+  /** Where log lines go (stdout by default); tests capture them to search for secrets. */
+  readonly logDestination?: LineSink;
+}
+
+/**
+ * Builds the whole HTTP application: used by main.ts and, unchanged, by the end-to-end tests.
+ * Resolves once the read model has caught up with the event log and the first administrator
+ * exists, so the app never serves from a half-built read model.
+ */
+export async function createApp(options: CreateAppOptions): Promise<INestApplication> {
+  const app = await NestFactory.create(
+    AppModule.forRoot({
+      config: options.config,
+      clock: options.clock ?? systemClock,
+      logDestination: options.logDestination,
+    }),
+    { bodyParser: false, bufferLogs: true },
+  );
+  app.useLogger(app.get(Logger));
+  app.getHttpAdapter().getInstance().disable('x-powered-by');
+  useJsonBodies(app);
+  app.use(cookieParser());
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: [
+      { path: 'health', method: RequestMethod.GET },
+      { path: 'health/ready', method: RequestMethod.GET },
+    ],
+  });
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Personal Access Tokens')
+      .setDescription('Create, list and revoke personal access tokens; authenticate with them.')
+      .setVersion('1')
+      .addBearerAuth()
+      .addCookieAuth('pat_session')
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document);
+
+  await app.init();
+  await app.get(ProjectionRunner).start();
+  await app.get(BootstrapAdminService).ensureAdministrator();
+  return app;
+}

@@ -1,0 +1,71 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { ProjectionRunner } from '@pat/application';
+import { Public, SESSION_STORE, SessionStore } from '@pat/auth';
+import { EVENT_STORE, EventStore } from '@pat/event-store';
+import { READ_MODEL, ReadModel } from '@pat/read-model';
+
+const PING_TIMEOUT_MS = 2000;
+
+function withTimeout<T>(work: Promise<T>): Promise<T> {
+  return Promise.race([
+    work,
+    new Promise<T>((_, reject) =>
+      setTimeout(() => reject(new Error('timed out')), PING_TIMEOUT_MS).unref(),
+    ),
+  ]);
+}
+
+@ApiTags('operations')
+@Controller('health')
+@Public()
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    private readonly projections: ProjectionRunner,
+    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+    @Inject(READ_MODEL) private readonly readModel: ReadModel,
+    @Inject(SESSION_STORE) private readonly sessionStore: SessionStore,
+  ) {}
+
+  @Get()
+  @HealthCheck()
+  @ApiOperation({ summary: 'Liveness: the process answers' })
+  live() {
+    return this.health.check([]);
+  }
+
+  @Get('ready')
+  @HealthCheck()
+  @ApiOperation({ summary: 'Readiness: stores reachable, projection running and caught up' })
+  ready() {
+    return this.health.check([
+      () => this.ping('eventStore', () => this.eventStore.ping()),
+      () => this.ping('readModel', () => this.readModel.ping()),
+      () => this.ping('sessionStore', () => this.sessionStore.ping()),
+      () => {
+        const status = this.projections.status();
+        const indicator = this.indicators.check('projection');
+        const details = {
+          caughtUp: status.caughtUp,
+          position: status.position,
+          processed: status.processed,
+          lastError: status.lastError,
+        };
+        return status.running && status.caughtUp ? indicator.up(details) : indicator.down(details);
+      },
+    ]);
+  }
+
+  private async ping(key: string, ping: () => Promise<void>) {
+    const indicator = this.indicators.check(key);
+    try {
+      await withTimeout(ping());
+      return indicator.up();
+    } catch (error) {
+      return indicator.down({ message: error instanceof Error ? error.message : 'unreachable' });
+    }
+  }
+}

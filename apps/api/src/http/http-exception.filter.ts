@@ -1,0 +1,106 @@
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
+import { BearerChallengeException, REALM } from '@pat/auth';
+import { EventStoreUnavailableError, WrongExpectedRevisionError } from '@pat/event-store';
+import { ReadModelUnavailableError } from '@pat/read-model';
+import { DomainError, DomainErrorKind } from '@pat/shared';
+import type { Response } from 'express';
+
+const STATUS_OF: Record<DomainErrorKind, number> = {
+  invalid: HttpStatus.BAD_REQUEST,
+  unauthenticated: HttpStatus.UNAUTHORIZED,
+  forbidden: HttpStatus.FORBIDDEN,
+  not_found: HttpStatus.NOT_FOUND,
+  conflict: HttpStatus.CONFLICT,
+  unavailable: HttpStatus.SERVICE_UNAVAILABLE,
+};
+
+const ERROR_OF: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  503: 'Service Unavailable',
+};
+
+/**
+ * One JSON shape for every error: { statusCode, error, message, errors? }. Unknown failures
+ * become a 500 with a generic message; their details go to the (redacted) log only. A store that
+ * cannot be reached is a 503: authentication fails closed.
+ */
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    if (response.headersSent) return;
+
+    if (exception instanceof BearerChallengeException) {
+      response.setHeader('WWW-Authenticate', exception.challenge);
+      response.status(exception.getStatus()).json(exception.getResponse());
+      return;
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const body = exception.getResponse();
+      if (status === 401) response.setHeader('WWW-Authenticate', `Bearer realm="${REALM}"`);
+      response
+        .status(status)
+        .json(
+          typeof body === 'string'
+            ? { statusCode: status, error: ERROR_OF[status] ?? 'Error', message: body }
+            : body,
+        );
+      return;
+    }
+    if (exception instanceof DomainError) {
+      const status = STATUS_OF[exception.kind];
+      response.status(status).json({
+        statusCode: status,
+        error: ERROR_OF[status],
+        message: exception.message,
+        ...(exception.field
+          ? { errors: [{ field: exception.field, messages: [exception.message] }] }
+          : {}),
+      });
+      return;
+    }
+    if (
+      exception instanceof EventStoreUnavailableError ||
+      exception instanceof ReadModelUnavailableError
+    ) {
+      this.logger.warn(`Store unavailable: ${exception.message}`);
+      response.setHeader('Retry-After', '5');
+      response.status(503).json({
+        statusCode: 503,
+        error: 'Service Unavailable',
+        message: 'A backing store is unavailable; try again shortly',
+      });
+      return;
+    }
+    if (exception instanceof WrongExpectedRevisionError) {
+      response.status(409).json({
+        statusCode: 409,
+        error: 'Conflict',
+        message: 'The resource was changed concurrently; try again',
+      });
+      return;
+    }
+    this.logger.error(
+      exception instanceof Error ? (exception.stack ?? exception.message) : exception,
+    );
+    response.status(500).json({
+      statusCode: 500,
+      error: 'Internal Server Error',
+      message: 'Something went wrong on our side',
+    });
+  }
+}

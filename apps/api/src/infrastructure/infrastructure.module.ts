@@ -1,0 +1,71 @@
+import { join } from 'node:path';
+import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { CommandRunner, PROJECTORS, ProjectionRunner, Projector } from '@pat/application';
+import { SESSION_STORE, SessionStore, SqliteSessionStore } from '@pat/auth';
+import { EVENT_STORE, EventStore, SqliteEventStore } from '@pat/event-store';
+import { projectUserEvents } from '@pat/identity';
+import { READ_MODEL, ReadModel, SqliteReadModel } from '@pat/read-model';
+import { APP_CONFIG, AppConfig, CLOCK, Clock } from '@pat/shared';
+import { projectTokenEvents } from '@pat/tokens';
+
+export const ALL_PROJECTORS: Projector[] = [projectTokenEvents, projectUserEvents];
+
+/**
+ * The composition root for the stores: picks the adapters the configuration names and closes
+ * them on shutdown. Everything else depends on the ports only.
+ */
+@Global()
+@Module({})
+export class InfrastructureModule implements OnApplicationShutdown {
+  constructor(
+    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+    @Inject(READ_MODEL) private readonly readModel: ReadModel,
+    @Inject(SESSION_STORE) private readonly sessionStore: SessionStore,
+  ) {}
+
+  static forRoot(config: AppConfig, clock: Clock): DynamicModule {
+    return {
+      module: InfrastructureModule,
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: CLOCK, useValue: clock },
+        {
+          provide: EVENT_STORE,
+          useFactory: (): EventStore =>
+            new SqliteEventStore({ filename: join(config.dataDir, 'events.sqlite') }),
+        },
+        {
+          provide: READ_MODEL,
+          useFactory: (): ReadModel =>
+            new SqliteReadModel({ filename: join(config.dataDir, 'read-model.sqlite') }),
+        },
+        {
+          provide: SESSION_STORE,
+          useFactory: (): SessionStore =>
+            new SqliteSessionStore({ filename: join(config.dataDir, 'sessions.sqlite') }),
+        },
+        { provide: PROJECTORS, useValue: ALL_PROJECTORS },
+        ProjectionRunner,
+        CommandRunner,
+      ],
+      exports: [
+        APP_CONFIG,
+        CLOCK,
+        EVENT_STORE,
+        READ_MODEL,
+        SESSION_STORE,
+        PROJECTORS,
+        ProjectionRunner,
+        CommandRunner,
+      ],
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.allSettled([
+      this.eventStore.close(),
+      this.readModel.close(),
+      this.sessionStore.close(),
+    ]);
+  }
+}

@@ -1,0 +1,24 @@
+import { ConfigurationError, loadConfig } from '@pat/shared';
+import { createApp } from './app';
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const app = await createApp({ config });
+  app.enableShutdownHooks();
+  await app.listen(config.port, config.host);
+  process.stdout.write(
+    `Personal Access Token service listening on http://${config.host}:${config.port} ` +
+      `(data in ${config.dataDir})\n`,
+  );
+}
+
+main().catch((error: unknown) => {
+  // One clear line, not a stack trace, for what an operator can fix.
+  if (error instanceof ConfigurationError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`Failed to start: ${message}\n`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,98 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  EVENT_STORE,
+  EventStore,
+  RecordedEvent,
+  WrongExpectedRevisionError,
+  expectedRevisionAfter,
+} from '@pat/event-store';
+import { CLOCK, Clock, CommandContext, DomainEvent, EventMetadata, conflict } from '@pat/shared';
+import { ProjectionRunner } from './projection-runner';
+
+export const EVENT_SCHEMA_VERSION = 1;
+
+export interface Aggregate<State, Event extends DomainEvent> {
+  readonly initialState: State;
+  evolve(state: State, event: Event): State;
+}
+
+export interface CommandOutcome<State> {
+  /** The events this command appended (none when it decided nothing needed to change). */
+  readonly events: RecordedEvent[];
+  /** The stream's state after the command. */
+  readonly state: State;
+}
+
+const MAX_ATTEMPTS = 10;
+
+/**
+ * Runs a command against one stream: read, fold with `evolve`, `decide`, append with the
+ * revision that was read. A concurrent writer makes the append fail; the command is then retried
+ * from fresh state, so a conflict is never lost or doubled (DESIGN §5). Once appended, the events
+ * are applied to the read model before returning, which gives read-your-writes (DESIGN §6).
+ */
+@Injectable()
+export class CommandRunner {
+  constructor(
+    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly projections: ProjectionRunner,
+  ) {}
+
+  async run<State, Event extends DomainEvent>(
+    streamName: string,
+    aggregate: Aggregate<State, Event>,
+    decide: (state: State) => Event[],
+    context: CommandContext,
+  ): Promise<CommandOutcome<State>> {
+    for (let attempt = 1; ; attempt++) {
+      const history = await this.eventStore.readStream(streamName);
+      const state = history.reduce(
+        (current, recorded) => aggregate.evolve(current, recorded as unknown as Event),
+        aggregate.initialState,
+      );
+      const decided = decide(state);
+      if (decided.length === 0) return { events: [], state };
+      try {
+        const result = await this.eventStore.appendToStream(
+          streamName,
+          decided.map((event) => ({
+            type: event.type,
+            data: event.data,
+            metadata: this.metadata(context),
+          })),
+          { expectedRevision: expectedRevisionAfter(history) },
+        );
+        await this.projections.applyInline(result.events);
+        const after = decided.reduce(aggregate.evolve, state);
+        return { events: result.events, state: after };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        if (attempt >= MAX_ATTEMPTS) {
+          throw conflict(`${streamName} is being changed concurrently; try again`);
+        }
+      }
+    }
+  }
+
+  /** Folds a stream without deciding anything. */
+  async load<State, Event extends DomainEvent>(
+    streamName: string,
+    aggregate: Aggregate<State, Event>,
+  ): Promise<State> {
+    const history = await this.eventStore.readStream(streamName);
+    return history.reduce(
+      (current, recorded) => aggregate.evolve(current, recorded as unknown as Event),
+      aggregate.initialState,
+    );
+  }
+
+  metadata(context: CommandContext): EventMetadata {
+    return {
+      occurredAt: this.clock.now().toISOString(),
+      actor: context.actor,
+      requestId: context.requestId,
+      schemaVersion: EVENT_SCHEMA_VERSION,
+    };
+  }
+}

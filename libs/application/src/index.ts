@@ -1,0 +1,3 @@
+export * from './command-runner';
+export * from './projection-runner';
+export * from './projector';

@@ -1,0 +1,72 @@
+import { CanActivate, ExecutionContext, ForbiddenException, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import type { Request } from 'express';
+import { BearerChallengeException, describeRejection } from './bearer-challenge';
+import { ADMIN_ONLY, IS_PUBLIC, SESSION_ONLY } from './decorators';
+import type { Principal } from './principal';
+import { SESSION_COOKIE, SessionService } from './session/session.service';
+
+/**
+ * The stock @nestjs/passport guard turns every failure into a bare 401: it drops the strategy's
+ * WWW-Authenticate challenge and its 400 for a malformed header. This one puts them back.
+ */
+@Injectable()
+export class BearerAuthGuard extends AuthGuard('bearer') {
+  override handleRequest<T>(
+    error: unknown,
+    user: T | false,
+    info: unknown,
+    _context: ExecutionContext,
+    status?: unknown,
+  ): T {
+    if (error) throw error;
+    if (user) return user;
+    if (status === 400) throw BearerChallengeException.invalidRequest();
+    const challenge = typeof info === 'string' ? info : '';
+    const description = /error_description="([^"]*)"/.exec(challenge)?.[1];
+    if (!/error="invalid_token"/.test(challenge)) throw BearerChallengeException.missing();
+    throw BearerChallengeException.invalidToken(description ?? describeRejection('invalid'));
+  }
+}
+
+/**
+ * The global guard: every route needs a caller unless marked @Public(). A request with an
+ * Authorization header is judged by the bearer strategy alone (a cookie does not rescue a bad
+ * token); otherwise the session cookie. Then the route's @SessionOnly() and @AdminOnly().
+ */
+@Injectable()
+export class AuthenticationGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly bearer: BearerAuthGuard,
+    private readonly sessions: SessionService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    const request = context.switchToHttp().getRequest<Request>();
+
+    if (request.headers.authorization !== undefined) {
+      await this.bearer.canActivate(context);
+    } else {
+      const cookies = request.cookies as Record<string, string> | undefined;
+      const principal = await this.sessions.authenticate(cookies?.[SESSION_COOKIE]);
+      if (!principal) throw BearerChallengeException.missing();
+      request.user = principal;
+    }
+
+    const principal = request.user as Principal;
+    if (
+      this.reflector.getAllAndOverride<boolean>(SESSION_ONLY, targets) &&
+      principal.authMethod !== 'session'
+    ) {
+      throw new ForbiddenException('This needs a signed-in browser session; a token cannot do it');
+    }
+    if (this.reflector.getAllAndOverride<boolean>(ADMIN_ONLY, targets) && !principal.isAdmin) {
+      throw new ForbiddenException('Only system administrators may do this');
+    }
+    return true;
+  }
+}

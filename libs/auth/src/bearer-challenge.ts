@@ -1,0 +1,55 @@
+import { HttpException } from '@nestjs/common';
+
+export const REALM = 'api';
+
+const DESCRIPTIONS = {
+  invalid: 'The access token is invalid',
+  expired: 'The access token expired',
+  revoked: 'The access token was revoked',
+} as const;
+
+export const describeRejection = (reason: keyof typeof DESCRIPTIONS) => DESCRIPTIONS[reason];
+
+/**
+ * A failed authentication, answered per RFC 6750 §3: the status, the WWW-Authenticate challenge,
+ * and a JSON body with the same error code.
+ */
+export class BearerChallengeException extends HttpException {
+  constructor(
+    status: 400 | 401,
+    readonly challenge: string,
+    error: string,
+    message: string,
+  ) {
+    super({ statusCode: status, error, message }, status);
+  }
+
+  /** No credentials at all: a bare challenge, no error code (RFC 6750 §3.1). */
+  static missing(): BearerChallengeException {
+    return new BearerChallengeException(
+      401,
+      `Bearer realm="${REALM}"`,
+      'unauthorized',
+      'Authentication required: send a session cookie or an Authorization: Bearer token',
+    );
+  }
+
+  static invalidToken(description: string): BearerChallengeException {
+    return new BearerChallengeException(
+      401,
+      `Bearer realm="${REALM}", error="invalid_token", error_description="${description}"`,
+      'invalid_token',
+      description,
+    );
+  }
+
+  static invalidRequest(): BearerChallengeException {
+    const description = 'The Authorization header must be "Bearer <token>"';
+    return new BearerChallengeException(
+      400,
+      `Bearer realm="${REALM}", error="invalid_request", error_description="${description}"`,
+      'invalid_request',
+      description,
+    );
+  }
+}

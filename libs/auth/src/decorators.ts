@@ -1,0 +1,48 @@
+import { ExecutionContext, SetMetadata, createParamDecorator } from '@nestjs/common';
+import type { CommandContext } from '@pat/shared';
+import type { Request } from 'express';
+import type { Principal } from './principal';
+
+export const IS_PUBLIC = 'auth:isPublic';
+export const SESSION_ONLY = 'auth:sessionOnly';
+export const ADMIN_ONLY = 'auth:adminOnly';
+
+/** Opts a route out of the global authentication guard. */
+export const Public = () => SetMetadata(IS_PUBLIC, true);
+/** Only a browser session may do this: a token cannot mint tokens (DESIGN §8). */
+export const SessionOnly = () => SetMetadata(SESSION_ONLY, true);
+/** Only system administrators. */
+export const AdminOnly = () => SetMetadata(ADMIN_ONLY, true);
+
+export function principalOf(request: Request): Principal {
+  const principal = request.user as Principal | undefined;
+  // The global guard runs first; reaching here without a principal is a wiring bug.
+  if (!principal) throw new Error('No authenticated principal on this request');
+  return principal;
+}
+
+export function commandContextOf(request: Request): CommandContext {
+  const principal = principalOf(request);
+  return {
+    actor:
+      principal.authMethod === 'token'
+        ? { userId: principal.userId, via: 'token', tokenId: principal.tokenId ?? undefined }
+        : { userId: principal.userId, via: 'session' },
+    requestId: requestIdOf(request),
+  };
+}
+
+export const CurrentPrincipal = createParamDecorator((_: unknown, context: ExecutionContext) =>
+  principalOf(context.switchToHttp().getRequest<Request>()),
+);
+
+/** The actor and request id that commands record in event metadata. */
+export const CallerContext = createParamDecorator((_: unknown, context: ExecutionContext) =>
+  commandContextOf(context.switchToHttp().getRequest<Request>()),
+);
+
+function requestIdOf(request: Request): string | null {
+  // pino-http assigns every request an id (taken from X-Request-Id when the caller sends one).
+  const id = (request as { id?: unknown }).id;
+  return typeof id === 'string' ? id : typeof id === 'number' ? String(id) : null;
+}

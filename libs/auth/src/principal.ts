@@ -1,0 +1,14 @@
+/** Who is calling, resolved afresh from the read model on every request. */
+export interface Principal {
+  readonly userId: string;
+  readonly username: string;
+  readonly isAdmin: boolean;
+  readonly isAuditor: boolean;
+  readonly authMethod: 'session' | 'token';
+  /** Set when authenticated by a personal access token. */
+  readonly tokenId: string | null;
+  /** The token's effective expiry, when authenticated by a token. */
+  readonly tokenExpiresAt: string | null;
+  /** Set when authenticated by a session. */
+  readonly sessionId: string | null;
+}

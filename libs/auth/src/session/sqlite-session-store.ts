@@ -1,0 +1,83 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { ReadModelUnavailableError } from '@pat/read-model';
+import type { SessionRecord, SessionStore } from './session-store.port';
+
+/** Sessions in their own SQLite file, beside the event log and the read model. */
+export class SqliteSessionStore implements SessionStore {
+  private readonly db: Database.Database;
+  private closed = false;
+  private readonly statements;
+
+  constructor(options: { filename: string }) {
+    if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true });
+    this.db = new Database(options.filename);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS sessions (
+        id_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL, created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS sessions_by_user ON sessions (user_id);
+    `);
+    this.statements = {
+      save: this.db.prepare<[string, string, string, string]>(
+        'INSERT OR REPLACE INTO sessions (id_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)',
+      ),
+      find: this.db.prepare<[string], { user_id: string; created_at: string; expires_at: string }>(
+        'SELECT user_id, created_at, expires_at FROM sessions WHERE id_hash = ?',
+      ),
+      delete: this.db.prepare<[string]>('DELETE FROM sessions WHERE id_hash = ?'),
+      deleteByUser: this.db.prepare<[string]>('DELETE FROM sessions WHERE user_id = ?'),
+      purgeExpired: this.db.prepare<[string]>('DELETE FROM sessions WHERE expires_at <= ?'),
+    };
+  }
+
+  async save(idHash: string, session: SessionRecord): Promise<void> {
+    this.run(() => {
+      this.statements.purgeExpired.run(session.createdAt);
+      this.statements.save.run(idHash, session.userId, session.createdAt, session.expiresAt);
+    });
+  }
+
+  async find(idHash: string): Promise<SessionRecord | null> {
+    const row = this.run(() => this.statements.find.get(idHash));
+    return row
+      ? { userId: row.user_id, createdAt: row.created_at, expiresAt: row.expires_at }
+      : null;
+  }
+
+  async delete(idHash: string): Promise<void> {
+    this.run(() => this.statements.delete.run(idHash));
+  }
+
+  async deleteByUser(userId: string): Promise<void> {
+    this.run(() => this.statements.deleteByUser.run(userId));
+  }
+
+  async ping(): Promise<void> {
+    this.run(() => this.statements.find.get(''));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.db.close();
+  }
+
+  private run<T>(work: () => T): T {
+    if (this.closed) throw new ReadModelUnavailableError('The session store is closed');
+    try {
+      return work();
+    } catch (error) {
+      if (error instanceof Database.SqliteError) {
+        throw new ReadModelUnavailableError(`The session store cannot be used: ${error.code}`, {
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  }
+}

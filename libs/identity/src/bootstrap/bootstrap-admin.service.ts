@@ -1,0 +1,55 @@
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { READ_MODEL, ReadModel } from '@pat/read-model';
+import { APP_CONFIG, AppConfig, DomainError, systemContext } from '@pat/shared';
+import { CreateUserCommand } from '../create-user/create-user.command';
+
+/**
+ * Creates the first system administrator once, when no user exists (DESIGN §3). Without a
+ * configured password a random one is printed once; it is never stored in plain text.
+ */
+@Injectable()
+export class BootstrapAdminService {
+  private readonly logger = new Logger('BootstrapAdmin');
+
+  constructor(
+    private readonly commandBus: CommandBus,
+    @Inject(READ_MODEL) private readonly readModel: ReadModel,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async ensureAdministrator(): Promise<void> {
+    if ((await this.readModel.countUsers()) > 0) return;
+    const { username, password: configured } = this.config.bootstrapAdmin;
+    const password = configured ?? randomBytes(18).toString('base64url');
+    try {
+      await this.commandBus.execute(
+        new CreateUserCommand(
+          {
+            username,
+            password,
+            name: 'Administrator',
+            email: null,
+            isAdmin: true,
+            isAuditor: false,
+          },
+          systemContext(),
+        ),
+      );
+    } catch (error) {
+      // Another instance sharing the stores bootstrapped first: its reservation won.
+      if (error instanceof DomainError && error.kind === 'conflict') return;
+      throw error;
+    }
+    if (configured) {
+      this.logger.log(`Created the system administrator "${username}"`);
+    } else {
+      // Printed once, on purpose: the operator needs it to sign in the first time.
+      process.stdout.write(
+        `\nCreated the system administrator "${username}" with the one-time password: ${password}\n` +
+          'Sign in and create your own administrator; this password is not shown again.\n\n',
+      );
+    }
+  }
+}

@@ -1,0 +1,45 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCookieAuth,
+  ApiCreatedResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { AdminOnly, CallerContext } from '@pat/auth';
+import type { CommandContext } from '@pat/shared';
+import { UserView } from '../user-view';
+import { CreateUserCommand } from './create-user.command';
+import { CreateUserDto } from './create-user.dto';
+
+@ApiTags('users')
+@ApiBearerAuth()
+@ApiCookieAuth()
+@Controller('admin/users')
+export class CreateUserController {
+  constructor(private readonly commandBus: CommandBus) {}
+
+  @Post()
+  @HttpCode(201)
+  @AdminOnly()
+  @ApiOperation({ summary: 'Create a user (system administrators)' })
+  @ApiCreatedResponse({ type: UserView })
+  @ApiConflictResponse({ description: 'The username is taken (ignoring case)' })
+  create(@Body() body: CreateUserDto, @CallerContext() context: CommandContext): Promise<UserView> {
+    return this.commandBus.execute(
+      new CreateUserCommand(
+        {
+          username: body.username,
+          password: body.password,
+          name: body.name ?? null,
+          email: body.email ?? null,
+          isAdmin: body.isAdmin ?? false,
+          isAuditor: body.isAuditor ?? false,
+        },
+        context,
+      ),
+    );
+  }
+}

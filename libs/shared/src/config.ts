@@ -1,0 +1,103 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Configuration from the environment (DESIGN §3), validated once at start. A bad value stops the
+ * process with one line naming the variable and what is wrong with it.
+ */
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value));
+
+const schema = z.object({
+  PORT: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be from 1 to 65535')
+    .max(65535, 'must be from 1 to 65535')
+    .default(3000),
+  HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
+  DATA_DIR: z.string().min(1, 'must not be empty').default('./data'),
+  EVENTSTORE_CONNECTION_STRING: optionalText.refine(
+    (value) => value === undefined || /^esdb(\+discover)?:\/\//.test(value),
+    'must start with esdb:// or esdb+discover://',
+  ),
+  MONGODB_URI: optionalText.refine(
+    (value) => value === undefined || /^mongodb(\+srv)?:\/\//.test(value),
+    'must start with mongodb:// or mongodb+srv://',
+  ),
+  TOKEN_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9]{1,12}_$/, 'must be 1 to 12 letters or digits followed by "_"')
+    .default('tgp_'),
+  BOOTSTRAP_ADMIN_USERNAME: optionalText.refine(
+    (value) => value === undefined || /^\S{3,64}$/.test(value),
+    'must be 3 to 64 characters without spaces',
+  ),
+  BOOTSTRAP_ADMIN_PASSWORD: optionalText.refine(
+    (value) => value === undefined || (value.length >= 8 && !/\s/.test(value)),
+    'must be at least 8 characters without spaces',
+  ),
+  SESSION_TTL_HOURS: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be from 1 to 720')
+    .max(720, 'must be from 1 to 720')
+    .default(12),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      message: 'must be one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
+});
+
+export interface AppConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly eventStoreConnectionString: string | undefined;
+  readonly mongodbUri: string | undefined;
+  readonly tokenPrefix: string;
+  readonly bootstrapAdmin: { readonly username: string; readonly password: string | undefined };
+  readonly sessionTtlHours: number;
+  readonly logLevel: string;
+}
+
+export const APP_CONFIG = Symbol('AppConfig');
+
+export class ConfigurationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigurationError';
+  }
+}
+
+/** Parses the environment; throws a ConfigurationError whose message is the one line to print. */
+export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const variable = String(issue.path[0]);
+    const given = env[variable];
+    throw new ConfigurationError(
+      `Invalid configuration: ${variable} ${issue.message}` +
+        (given !== undefined && !/PASSWORD/.test(variable) ? ` (got "${given}")` : ''),
+    );
+  }
+  const c = parsed.data;
+  return {
+    port: c.PORT,
+    host: c.HOST,
+    dataDir: resolve(c.DATA_DIR),
+    eventStoreConnectionString: c.EVENTSTORE_CONNECTION_STRING,
+    mongodbUri: c.MONGODB_URI,
+    tokenPrefix: c.TOKEN_PREFIX,
+    bootstrapAdmin: {
+      username: c.BOOTSTRAP_ADMIN_USERNAME ?? 'admin',
+      password: c.BOOTSTRAP_ADMIN_PASSWORD,
+    },
+    sessionTtlHours: c.SESSION_TTL_HOURS,
+    logLevel: c.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,21 @@
+/**
+ * Anything shaped like a personal access token (any prefix): 1–12 letters or digits, "_", and
+ * 36 base62 characters. Log lines are scrubbed of these wherever they appear.
+ */
+const TOKEN_SHAPED = /[A-Za-z0-9]{1,12}_[0-9A-Za-z]{36}/g;
+const BEARER_CREDENTIAL = /(Bearer\s+)[^\s"',;]+/gi;
+
+export const REDACTED = '[REDACTED]';
+
+export function scrubSecrets(text: string): string {
+  return text.replace(TOKEN_SHAPED, REDACTED).replace(BEARER_CREDENTIAL, `$1${REDACTED}`);
+}
+
+export interface LineSink {
+  write(line: string): unknown;
+}
+
+/** A log destination that scrubs every line before passing it on. */
+export function scrubbingSink(target: LineSink): LineSink {
+  return { write: (line: string) => target.write(scrubSecrets(line)) };
+}

@@ -1,0 +1,35 @@
+import { Body, Controller, Put } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import {
+  ApiBearerAuth,
+  ApiCookieAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { AdminOnly, CallerContext } from '@pat/auth';
+import type { CommandContext } from '@pat/shared';
+import { TokenPolicyView } from '../token-policy-view';
+import { ChangeTokenPolicyCommand } from './change-token-policy.command';
+import { ChangeTokenPolicyDto } from './change-token-policy.dto';
+
+@ApiTags('token policy')
+@ApiBearerAuth()
+@ApiCookieAuth()
+@Controller('admin/token-policy')
+export class ChangeTokenPolicyController {
+  constructor(private readonly commandBus: CommandBus) {}
+
+  @Put()
+  @AdminOnly()
+  @ApiOperation({
+    summary: 'Set the longest token lifetime; applies at once to existing tokens too',
+  })
+  @ApiOkResponse({ type: TokenPolicyView })
+  change(
+    @Body() body: ChangeTokenPolicyDto,
+    @CallerContext() context: CommandContext,
+  ): Promise<TokenPolicyView> {
+    return this.commandBus.execute(new ChangeTokenPolicyCommand(body.maxLifetimeDays, context));
+  }
+}

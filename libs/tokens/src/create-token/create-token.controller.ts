@@ -1,0 +1,30 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiCookieAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CallerContext, CurrentPrincipal, Principal, SessionOnly } from '@pat/auth';
+import type { CommandContext } from '@pat/shared';
+import { CreatedTokenView } from '../token-view';
+import { CreateTokenCommand } from './create-token.command';
+import { CreateTokenDto, requestedLifetime } from './create-token.dto';
+
+@ApiTags('tokens')
+@Controller('me/tokens')
+export class CreateTokenController {
+  constructor(private readonly commandBus: CommandBus) {}
+
+  @Post()
+  @HttpCode(201)
+  @SessionOnly()
+  @ApiCookieAuth()
+  @ApiOperation({ summary: 'Create a personal access token (browser session only)' })
+  @ApiCreatedResponse({ type: CreatedTokenView, description: 'The token, shown this once' })
+  create(
+    @Body() body: CreateTokenDto,
+    @CurrentPrincipal() principal: Principal,
+    @CallerContext() context: CommandContext,
+  ): Promise<CreatedTokenView> {
+    return this.commandBus.execute(
+      new CreateTokenCommand(principal.userId, body.name, requestedLifetime(body), context),
+    );
+  }
+}

@@ -1,0 +1,53 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { invalid } from '@pat/shared';
+import {
+  IsISO8601,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+import { MAX_LIFETIME_DAYS } from '../domain/token-policy';
+import { NAME_MAX_LENGTH, RequestedLifetime } from '../domain/token';
+
+export class CreateTokenDto {
+  @ApiProperty({ maxLength: NAME_MAX_LENGTH, example: 'ci-deploy' })
+  @IsString({ message: 'name must be a string' })
+  @IsNotEmpty({ message: 'name must not be empty' })
+  @Matches(/\S/, { message: 'name must not be blank' })
+  @MaxLength(NAME_MAX_LENGTH, { message: `name must be at most ${NAME_MAX_LENGTH} characters` })
+  name!: string;
+
+  @ApiPropertyOptional({
+    minimum: 1,
+    description: 'Lifetime in days; give this or expiresAt, not both',
+    example: 30,
+  })
+  @IsOptional()
+  @IsInt({ message: 'expiresInDays must be a whole number of days' })
+  @Min(1, { message: 'expiresInDays must be at least 1' })
+  @Max(MAX_LIFETIME_DAYS, { message: `expiresInDays must be at most ${MAX_LIFETIME_DAYS}` })
+  expiresInDays?: number;
+
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'Expiry instant (ISO 8601, in the future); give this or expiresInDays',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'expiresAt must be an ISO 8601 date' })
+  expiresAt?: string;
+}
+
+/** Exactly one of the two lifetime fields (DESIGN §4). */
+export function requestedLifetime(dto: CreateTokenDto): RequestedLifetime {
+  const hasDays = dto.expiresInDays !== undefined && dto.expiresInDays !== null;
+  const hasInstant = dto.expiresAt !== undefined && dto.expiresAt !== null;
+  if (hasDays === hasInstant) {
+    throw invalid('expiresInDays', 'Give exactly one of expiresInDays or expiresAt');
+  }
+  return hasDays ? { expiresInDays: dto.expiresInDays! } : { expiresAt: dto.expiresAt! };
+}

@@ -1,0 +1,3 @@
+export * from './token';
+export * from './token-policy';
+export * from './token-secret';

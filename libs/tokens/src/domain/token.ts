@@ -1,0 +1,141 @@
+import { DAY_MS, DomainEvent, conflict, invalid, notFound } from '@pat/shared';
+import { TokenPolicy } from './token-policy';
+
+export const tokenStream = (tokenId: string) => `token-${tokenId}`;
+export const NAME_MAX_LENGTH = 100;
+
+export interface TokenCreatedData {
+  readonly tokenId: string;
+  readonly userId: string;
+  readonly name: string;
+  readonly tokenHash: string;
+  readonly tokenHint: string;
+  readonly createdAt: string;
+  readonly expiresAt: string;
+}
+
+export type RevocationReason = 'user' | 'admin' | 'user_deleted';
+
+export interface TokenRevokedData {
+  readonly tokenId: string;
+  readonly userId: string;
+  readonly revokedAt: string;
+  readonly reason: RevocationReason;
+}
+
+export type TokenCreated = DomainEvent<'TokenCreated', TokenCreatedData>;
+export type TokenRevoked = DomainEvent<'TokenRevoked', TokenRevokedData>;
+export type TokenEvent = TokenCreated | TokenRevoked;
+
+export type TokenState =
+  | { readonly exists: false }
+  | {
+      readonly exists: true;
+      readonly tokenId: string;
+      readonly userId: string;
+      readonly createdAt: string;
+      readonly expiresAt: string;
+      readonly revokedAt: string | null;
+    };
+
+export const initialTokenState: TokenState = { exists: false };
+
+export function evolveToken(state: TokenState, event: TokenEvent): TokenState {
+  switch (event.type) {
+    case 'TokenCreated': {
+      const { tokenId, userId, createdAt, expiresAt } = event.data;
+      return { exists: true, tokenId, userId, createdAt, expiresAt, revokedAt: null };
+    }
+    case 'TokenRevoked':
+      return state.exists ? { ...state, revokedAt: event.data.revokedAt } : state;
+  }
+}
+
+/** The lifetime asked for: exactly one of a number of days or an instant. */
+export type RequestedLifetime = { readonly expiresInDays: number } | { readonly expiresAt: string };
+
+export interface CreateToken {
+  readonly tokenId: string;
+  readonly userId: string;
+  readonly name: string;
+  readonly lifetime: RequestedLifetime;
+  /** Computed outside: the secret itself never enters the domain. */
+  readonly tokenHash: string;
+  readonly tokenHint: string;
+}
+
+export function decideCreateToken(
+  state: TokenState,
+  command: CreateToken,
+  context: { readonly now: Date; readonly policy: TokenPolicy },
+): TokenCreated[] {
+  if (state.exists) throw conflict(`Token ${command.tokenId} already exists`);
+  const name = command.name.trim();
+  if (name.length === 0) throw invalid('name', 'name must not be empty');
+  if (name.length > NAME_MAX_LENGTH) {
+    throw invalid('name', `name must be at most ${NAME_MAX_LENGTH} characters`);
+  }
+  const max = context.policy.maxLifetimeDays;
+  const expiresAt = requestedExpiry(command.lifetime, context.now, max);
+  return [
+    {
+      type: 'TokenCreated',
+      data: {
+        tokenId: command.tokenId,
+        userId: command.userId,
+        name,
+        tokenHash: command.tokenHash,
+        tokenHint: command.tokenHint,
+        createdAt: context.now.toISOString(),
+        expiresAt: expiresAt.toISOString(),
+      },
+    },
+  ];
+}
+
+function requestedExpiry(lifetime: RequestedLifetime, now: Date, maxDays: number): Date {
+  const tooLong = `The token lifetime must not exceed the maximum of ${maxDays} days`;
+  if ('expiresInDays' in lifetime) {
+    const days = lifetime.expiresInDays;
+    if (!Number.isInteger(days) || days < 1) {
+      throw invalid('expiresInDays', 'expiresInDays must be a whole number of days, at least 1');
+    }
+    if (days > maxDays) throw invalid('expiresInDays', tooLong);
+    return new Date(now.getTime() + days * DAY_MS);
+  }
+  const at = Date.parse(lifetime.expiresAt);
+  if (Number.isNaN(at)) throw invalid('expiresAt', 'expiresAt must be an ISO 8601 date');
+  if (at <= now.getTime()) throw invalid('expiresAt', 'expiresAt must be in the future');
+  if (at - now.getTime() > maxDays * DAY_MS) throw invalid('expiresAt', tooLong);
+  return new Date(at);
+}
+
+export interface RevokeToken {
+  readonly tokenId: string;
+  /** The user on whose behalf the token is revoked; null for an administrator or the system. */
+  readonly ownerId: string | null;
+  readonly reason: RevocationReason;
+}
+
+export function decideRevokeToken(
+  state: TokenState,
+  command: RevokeToken,
+  context: { readonly now: Date },
+): TokenRevoked[] {
+  // Someone else's token is as invisible as a missing one.
+  if (!state.exists || (command.ownerId !== null && state.userId !== command.ownerId)) {
+    throw notFound(`Token ${command.tokenId} not found`);
+  }
+  if (state.revokedAt !== null) throw conflict(`Token ${command.tokenId} is already revoked`);
+  return [
+    {
+      type: 'TokenRevoked',
+      data: {
+        tokenId: state.tokenId,
+        userId: state.userId,
+        revokedAt: context.now.toISOString(),
+        reason: command.reason,
+      },
+    },
+  ];
+}

@@ -1,0 +1,37 @@
+import { Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCookieAuth,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { CallerContext, CurrentPrincipal, Principal } from '@pat/auth';
+import type { CommandContext } from '@pat/shared';
+import { TokenView } from '../token-view';
+import { RevokeTokenCommand } from './revoke-token.command';
+
+@ApiTags('tokens')
+@ApiBearerAuth()
+@ApiCookieAuth()
+@Controller('me/tokens')
+export class RevokeTokenController {
+  constructor(private readonly commandBus: CommandBus) {}
+
+  @Post(':id/revoke')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Revoke one of your tokens, at once and for good' })
+  @ApiOkResponse({ type: TokenView })
+  @ApiNotFoundResponse({ description: 'No such token of yours' })
+  @ApiConflictResponse({ description: 'Already revoked' })
+  revoke(
+    @Param('id') id: string,
+    @CurrentPrincipal() principal: Principal,
+    @CallerContext() context: CommandContext,
+  ): Promise<TokenView> {
+    return this.commandBus.execute(new RevokeTokenCommand(id, principal.userId, 'user', context));
+  }
+}

@@ -1,0 +1,41 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { CommandRunner } from '@pat/application';
+import { CLOCK, Clock, notFound } from '@pat/shared';
+import { decideRevokeToken, tokenStream } from '../domain/token';
+import { tokenAggregate } from '../token-aggregate';
+import { TokenLookup } from '../token-lookup';
+import { CurrentTokenPolicy } from '../current-token-policy';
+import { TokenView, toTokenView } from '../token-view';
+import { RevokeTokenCommand } from './revoke-token.command';
+
+@CommandHandler(RevokeTokenCommand)
+export class RevokeTokenHandler implements ICommandHandler<RevokeTokenCommand> {
+  constructor(
+    private readonly commands: CommandRunner,
+    private readonly tokens: TokenLookup,
+    private readonly currentPolicy: CurrentTokenPolicy,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute(command: RevokeTokenCommand): Promise<TokenView> {
+    if (!this.tokens.isTokenId(command.tokenId))
+      throw notFound(`Token ${command.tokenId} not found`);
+    const now = this.clock.now();
+    // Decided on the event stream, not the read model: the stream is the truth and the append
+    // is guarded by its revision, so concurrent revokes yield exactly one TokenRevoked.
+    await this.commands.run(
+      tokenStream(command.tokenId),
+      tokenAggregate,
+      (state) =>
+        decideRevokeToken(
+          state,
+          { tokenId: command.tokenId, ownerId: command.ownerId, reason: command.reason },
+          { now },
+        ),
+      command.context,
+    );
+    const record = await this.tokens.require(command.tokenId, command.ownerId);
+    return toTokenView(record, await this.currentPolicy.get(), now);
+  }
+}

@@ -1,0 +1,38 @@
+import { Module } from '@nestjs/common';
+import { ChangeTokenPolicyController } from './change-token-policy/change-token-policy.controller';
+import { ChangeTokenPolicyHandler } from './change-token-policy/change-token-policy.handler';
+import { CreateTokenController } from './create-token/create-token.controller';
+import { CreateTokenHandler } from './create-token/create-token.handler';
+import { CurrentTokenPolicy } from './current-token-policy';
+import { GetMyTokenController } from './get-my-token/get-my-token.controller';
+import { GetMyTokenHandler } from './get-my-token/get-my-token.handler';
+import { GetTokenPolicyController } from './get-token-policy/get-token-policy.controller';
+import { GetTokenPolicyHandler } from './get-token-policy/get-token-policy.handler';
+import { ListMyTokensController } from './list-my-tokens/list-my-tokens.controller';
+import { ListMyTokensHandler } from './list-my-tokens/list-my-tokens.handler';
+import { RevokeTokenController } from './revoke-token/revoke-token.controller';
+import { RevokeTokenHandler } from './revoke-token/revoke-token.handler';
+import { TokenLookup } from './token-lookup';
+
+@Module({
+  controllers: [
+    CreateTokenController,
+    ListMyTokensController,
+    GetMyTokenController,
+    RevokeTokenController,
+    GetTokenPolicyController,
+    ChangeTokenPolicyController,
+  ],
+  providers: [
+    CurrentTokenPolicy,
+    TokenLookup,
+    CreateTokenHandler,
+    RevokeTokenHandler,
+    ListMyTokensHandler,
+    GetMyTokenHandler,
+    GetTokenPolicyHandler,
+    ChangeTokenPolicyHandler,
+  ],
+  exports: [CurrentTokenPolicy, TokenLookup],
+})
+export class TokensModule {}

@@ -1,0 +1,122 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import { AppConfig, ManualClock, loadConfig } from '@pat/shared';
+import request from 'supertest';
+import { createApp } from '../../apps/api/src/app';
+
+export const ADMIN = { username: 'admin', password: 'admin-password-1' };
+export const API = '/api/v1';
+
+export interface TestApp {
+  readonly app: INestApplication;
+  readonly config: AppConfig;
+  readonly clock: ManualClock;
+  readonly dataDir: string;
+  /** Every log line the app wrote. */
+  readonly logs: string[];
+  http(): ReturnType<typeof request>;
+  close(): Promise<void>;
+  /** Closes the app and removes its data folder. */
+  dispose(): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly dataDir?: string;
+  readonly clock?: ManualClock;
+  readonly env?: Record<string, string>;
+  /** Log lines are appended here (so they survive restarts within one test). */
+  readonly logs?: string[];
+}
+
+/** Starts the real application (the same createApp as main.ts) on a data folder of its own. */
+export async function startTestApp(options: StartOptions = {}): Promise<TestApp> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'pat-e2e-'));
+  const clock = options.clock ?? new ManualClock(new Date('2026-03-01T12:00:00.000Z'));
+  const logs = options.logs ?? [];
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    BOOTSTRAP_ADMIN_USERNAME: ADMIN.username,
+    BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
+    LOG_LEVEL: 'info',
+    ...options.env,
+  });
+  const app = await createApp({
+    config,
+    clock,
+    logDestination: { write: (line: string) => logs.push(line) },
+  });
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await app.close();
+  };
+  return {
+    app,
+    config,
+    clock,
+    dataDir,
+    logs,
+    http: () => request(app.getHttpServer()),
+    close,
+    dispose: async () => {
+      await close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Signs in and returns the session cookie to send back. */
+export async function signIn(
+  t: TestApp,
+  username = ADMIN.username,
+  password = ADMIN.password,
+): Promise<string> {
+  const response = await t.http().post(`${API}/session`).send({ username, password }).expect(200);
+  const cookies = response.headers['set-cookie'] as unknown as string[];
+  const session = cookies.find((c) => c.startsWith('pat_session='));
+  if (!session) throw new Error('no session cookie');
+  return session.split(';')[0];
+}
+
+export async function createUser(
+  t: TestApp,
+  adminCookie: string,
+  user: { username: string; password: string; isAdmin?: boolean },
+): Promise<{ id: string; cookie: string }> {
+  const response = await t
+    .http()
+    .post(`${API}/admin/users`)
+    .set('Cookie', adminCookie)
+    .send(user)
+    .expect(201);
+  return { id: response.body.id, cookie: await signIn(t, user.username, user.password) };
+}
+
+export async function createToken(
+  t: TestApp,
+  cookie: string,
+  body: Record<string, unknown> = { name: 'ci-deploy', expiresInDays: 30 },
+): Promise<{ id: string; token: string; body: Record<string, unknown> }> {
+  const response = await t
+    .http()
+    .post(`${API}/me/tokens`)
+    .set('Cookie', cookie)
+    .send(body)
+    .expect(201);
+  return { id: response.body.id, token: response.body.token, body: response.body };
+}
+
+/** Every byte of every file under the folder, for secret scans. */
+export function filesUnder(dir: string): { path: string; content: Buffer }[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory()
+      ? filesUnder(path)
+      : [{ path, content: readFileSync(path) }];
+  });
+}
+
+export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
