@@ -168,7 +168,7 @@ describe('Token lifecycle (embedded stores, over HTTP)', () => {
       .set('Cookie', admin)
       .send({ name: 'too-long', expiresInDays: 31 })
       .expect(400);
-    expect(tooLong.body.message).toContain('maximum of 30 days');
+    expect(tooLong.body.message).toContain('maximum lifetime of 30 days');
     expect(tooLong.body.errors[0].field).toBe('expiresInDays');
 
     await t

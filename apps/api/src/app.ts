@@ -1,5 +1,6 @@
 import { INestApplication, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ProjectionRunner } from '@pat/application';
 import { BootstrapAdminService } from '@pat/identity';
@@ -24,7 +25,7 @@ export interface CreateAppOptions {
  * exists, so the app never serves from a half-built read model.
  */
 export async function createApp(options: CreateAppOptions): Promise<INestApplication> {
-  const app = await NestFactory.create(
+  const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot({
       config: options.config,
       clock: options.clock ?? systemClock,
@@ -33,7 +34,7 @@ export async function createApp(options: CreateAppOptions): Promise<INestApplica
     { bodyParser: false, bufferLogs: true },
   );
   app.useLogger(app.get(Logger));
-  app.getHttpAdapter().getInstance().disable('x-powered-by');
+  app.disable('x-powered-by');
   useJsonBodies(app);
   app.use(cookieParser());
   app.setGlobalPrefix(API_PREFIX, {

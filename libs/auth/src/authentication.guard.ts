@@ -20,7 +20,7 @@ export class BearerAuthGuard extends AuthGuard('bearer') {
     _context: ExecutionContext,
     status?: unknown,
   ): T {
-    if (error) throw error;
+    if (error) throw error instanceof Error ? error : new Error('Bearer authentication failed');
     if (user) return user;
     if (status === 400) throw BearerChallengeException.invalidRequest();
     const challenge = typeof info === 'string' ? info : '';
@@ -48,7 +48,10 @@ export class AuthenticationGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const request = context.switchToHttp().getRequest<Request>();
 
-    if (request.headers.authorization !== undefined) {
+    const authorization = request.headers.authorization;
+    if (authorization !== undefined) {
+      // Present but empty is malformed, not absent (passport-http-bearer would ignore it).
+      if (authorization.trim() === '') throw BearerChallengeException.invalidRequest();
       await this.bearer.canActivate(context);
     } else {
       const cookies = request.cookies as Record<string, string> | undefined;

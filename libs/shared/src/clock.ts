@@ -20,5 +20,3 @@ export class ManualClock implements Clock {
     this.current = new Date(this.current.getTime() + ms);
   }
 }
-
-export const DAY_MS = 24 * 60 * 60 * 1000;

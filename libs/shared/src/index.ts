@@ -3,3 +3,4 @@ export * from './errors';
 export * from './event';
 export * from './config';
 export * from './redaction';
+export * from './time';

@@ -1,4 +1,5 @@
-import { DomainEvent, conflict, invalid } from '@pat/shared';
+import type { DomainEvent } from '@pat/shared/event';
+import { conflict, invalid } from '@pat/shared/errors';
 
 export const userStream = (userId: string) => `user-${userId}`;
 export const usernameReservationStream = (usernameKey: string) => `username-${usernameKey}`;

@@ -1,4 +1,6 @@
-import { DAY_MS, DomainEvent, invalid } from '@pat/shared';
+import type { DomainEvent } from '@pat/shared/event';
+import { invalid } from '@pat/shared/errors';
+import { DAY_MS } from '@pat/shared/time';
 
 /** The administrator's limit on token lifetimes (DESIGN §4). */
 export interface TokenPolicy {

@@ -1,4 +1,6 @@
-import { DAY_MS, DomainEvent, conflict, invalid, notFound } from '@pat/shared';
+import type { DomainEvent } from '@pat/shared/event';
+import { conflict, invalid, notFound } from '@pat/shared/errors';
+import { DAY_MS } from '@pat/shared/time';
 import { TokenPolicy } from './token-policy';
 
 export const tokenStream = (tokenId: string) => `token-${tokenId}`;
@@ -94,19 +96,20 @@ export function decideCreateToken(
 }
 
 function requestedExpiry(lifetime: RequestedLifetime, now: Date, maxDays: number): Date {
-  const tooLong = `The token lifetime must not exceed the maximum of ${maxDays} days`;
+  const tooLong = (field: string) =>
+    `${field} must not exceed the maximum lifetime of ${maxDays} days`;
   if ('expiresInDays' in lifetime) {
     const days = lifetime.expiresInDays;
     if (!Number.isInteger(days) || days < 1) {
       throw invalid('expiresInDays', 'expiresInDays must be a whole number of days, at least 1');
     }
-    if (days > maxDays) throw invalid('expiresInDays', tooLong);
+    if (days > maxDays) throw invalid('expiresInDays', tooLong('expiresInDays'));
     return new Date(now.getTime() + days * DAY_MS);
   }
   const at = Date.parse(lifetime.expiresAt);
   if (Number.isNaN(at)) throw invalid('expiresAt', 'expiresAt must be an ISO 8601 date');
   if (at <= now.getTime()) throw invalid('expiresAt', 'expiresAt must be in the future');
-  if (at - now.getTime() > maxDays * DAY_MS) throw invalid('expiresAt', tooLong);
+  if (at - now.getTime() > maxDays * DAY_MS) throw invalid('expiresAt', tooLong('expiresAt'));
   return new Date(at);
 }
 
