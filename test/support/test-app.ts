@@ -28,6 +28,7 @@ export interface StartOptions {
   readonly env?: Record<string, string>;
   /** Log lines are appended here (so they survive restarts within one test). */
   readonly logs?: string[];
+  readonly processManagers?: boolean;
 }
 
 /** Starts the real application (the same createApp as main.ts) on a data folder of its own. */
@@ -46,6 +47,7 @@ export async function startTestApp(options: StartOptions = {}): Promise<TestApp>
     config,
     clock,
     logDestination: { write: (line: string) => logs.push(line) },
+    processManagers: options.processManagers,
   });
   let closed = false;
   const close = async () => {

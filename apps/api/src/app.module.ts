@@ -2,8 +2,9 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
+import { PROCESS_MANAGERS, ProcessManagerRunner } from '@pat/application';
 import { AuthModule, AuthenticationGuard } from '@pat/auth';
-import { IdentityModule } from '@pat/identity';
+import { IdentityModule, UserDeletionProcessManager } from '@pat/identity';
 import type { AppConfig, Clock, LineSink } from '@pat/shared';
 import { TokensModule } from '@pat/tokens';
 import { HealthController } from './health/health.controller';
@@ -37,6 +38,12 @@ export class AppModule {
         { provide: APP_GUARD, useExisting: AuthenticationGuard },
         { provide: APP_PIPE, useClass: StrictValidationPipe },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
+        {
+          provide: PROCESS_MANAGERS,
+          useFactory: (userDeletion: UserDeletionProcessManager) => [userDeletion],
+          inject: [UserDeletionProcessManager],
+        },
+        ProcessManagerRunner,
       ],
     };
   }

@@ -2,7 +2,7 @@ import { INestApplication, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { ProjectionRunner } from '@pat/application';
+import { ProcessManagerRunner, ProjectionRunner } from '@pat/application';
 import { BootstrapAdminService } from '@pat/identity';
 import { AppConfig, Clock, LineSink, systemClock } from '@pat/shared';
 import cookieParser from 'cookie-parser';
@@ -17,6 +17,8 @@ export interface CreateAppOptions {
   readonly clock?: Clock;
   /** Where log lines go (stdout by default); tests capture them to search for secrets. */
   readonly logDestination?: LineSink;
+  /** Tests turn the process managers off to simulate a crash between an event and its reactions. */
+  readonly processManagers?: boolean;
 }
 
 /**
@@ -58,5 +60,6 @@ export async function createApp(options: CreateAppOptions): Promise<INestApplica
   await app.init();
   await app.get(ProjectionRunner).start();
   await app.get(BootstrapAdminService).ensureAdministrator();
+  if (options.processManagers !== false) await app.get(ProcessManagerRunner).start();
   return app;
 }

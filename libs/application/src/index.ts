@@ -1,3 +1,4 @@
 export * from './command-runner';
 export * from './projection-runner';
 export * from './projector';
+export * from './process-manager-runner';

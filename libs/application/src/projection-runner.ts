@@ -69,6 +69,17 @@ export class ProjectionRunner implements OnModuleDestroy {
     return new Promise((resolve) => this.caughtUpWaiters.push(resolve));
   }
 
+  /** Resolves once the subscription has applied the log up to this position. */
+  async waitForPosition(position: Position): Promise<void> {
+    while (
+      this.position === null ||
+      this.eventStore.comparePositions(this.position, position) < 0
+    ) {
+      if (this.stopped) throw new Error('The projection is stopped');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
   /** Applies freshly appended events now, so the caller reads its own writes. */
   async applyInline(events: readonly RecordedEvent[]): Promise<void> {
     const changes = events.flatMap((event) => this.project(event));

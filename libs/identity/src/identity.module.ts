@@ -3,16 +3,62 @@ import { AuthModule } from '@pat/auth';
 import { BootstrapAdminService } from './bootstrap/bootstrap-admin.service';
 import { CreateUserController } from './create-user/create-user.controller';
 import { CreateUserHandler } from './create-user/create-user.handler';
+import { DeleteUserController } from './delete-user/delete-user.controller';
+import { DeleteUserHandler } from './delete-user/delete-user.handler';
+import { GetUserController } from './get-user/get-user.controller';
 import { ListUsersController } from './list-users/list-users.controller';
 import { ListUsersHandler } from './list-users/list-users.handler';
 import { MeController } from './me/me.controller';
 import { PasswordHasher } from './password-hasher';
+import { CreateProjectController } from './projects/create-project/create-project.controller';
+import { CreateProjectHandler } from './projects/create-project/create-project.handler';
+import { GetProjectController } from './projects/get-project/get-project.controller';
+import { ListProjectsController } from './projects/list-projects/list-projects.controller';
+import { MembersController } from './projects/members.controller';
+import { ProjectAccessGuard } from './projects/project-access.guard';
+import { ProjectReader } from './projects/project-reader';
+import { RemoveMemberHandler } from './projects/remove-member/remove-member.handler';
+import { RenameProjectController } from './projects/rename-project/rename-project.controller';
+import { RenameProjectHandler } from './projects/rename-project/rename-project.handler';
+import { SetMemberHandler } from './projects/set-member/set-member.handler';
 import { SessionController } from './session/session.controller';
+import { UpdateUserController } from './update-user/update-user.controller';
+import { UpdateUserHandler } from './update-user/update-user.handler';
+import { UserDeletionProcessManager } from './user-deletion/user-deletion.process-manager';
+import { UserLookup } from './user-lookup';
 
 @Module({
   imports: [AuthModule],
-  controllers: [SessionController, MeController, CreateUserController, ListUsersController],
-  providers: [PasswordHasher, CreateUserHandler, ListUsersHandler, BootstrapAdminService],
-  exports: [BootstrapAdminService, PasswordHasher],
+  controllers: [
+    SessionController,
+    MeController,
+    CreateUserController,
+    ListUsersController,
+    GetUserController,
+    UpdateUserController,
+    DeleteUserController,
+    CreateProjectController,
+    ListProjectsController,
+    GetProjectController,
+    RenameProjectController,
+    MembersController,
+  ],
+  providers: [
+    PasswordHasher,
+    UserLookup,
+    ProjectReader,
+    ProjectAccessGuard,
+    CreateUserHandler,
+    ListUsersHandler,
+    UpdateUserHandler,
+    DeleteUserHandler,
+    CreateProjectHandler,
+    RenameProjectHandler,
+    SetMemberHandler,
+    RemoveMemberHandler,
+    BootstrapAdminService,
+    UserDeletionProcessManager,
+  ],
+  exports: [BootstrapAdminService, PasswordHasher, ProjectReader, UserDeletionProcessManager],
 })
 export class IdentityModule {}

@@ -39,6 +39,25 @@ export interface UserRecord {
   readonly revision: number;
 }
 
+export type ProjectRole = 'admin' | 'data_quality' | 'analyst' | 'business' | 'catalog';
+
+export interface ProjectRecord {
+  readonly projectId: string;
+  readonly name: string;
+  readonly createdAt: string;
+  readonly revision: number;
+}
+
+/** One user's role in one project; `role` is null once the member was removed. */
+export interface MembershipRecord {
+  readonly projectId: string;
+  readonly userId: string;
+  readonly role: ProjectRole | null;
+  readonly revision: number;
+}
+
+export const membershipId = (projectId: string, userId: string) => `${projectId}:${userId}`;
+
 export interface TokenPolicyRecord {
   readonly maxLifetimeDays: number;
   readonly revision: number;
@@ -59,6 +78,19 @@ export type ReadModelChange =
       readonly id: string;
       readonly revision: number;
       readonly set: Patch<UserRecord>;
+    }
+  | {
+      readonly collection: 'projects';
+      readonly id: string;
+      readonly revision: number;
+      readonly set: Patch<ProjectRecord>;
+    }
+  | {
+      readonly collection: 'memberships';
+      /** membershipId(projectId, userId) */
+      readonly id: string;
+      readonly revision: number;
+      readonly set: Patch<MembershipRecord>;
     }
   | {
       readonly collection: 'tokenPolicy';
@@ -102,11 +134,24 @@ export interface UserQueries {
   countUsers(): Promise<number>;
 }
 
+export interface ProjectQueries {
+  findProjectById(projectId: string): Promise<ProjectRecord | null>;
+  /** All projects, by name. */
+  listProjects(): Promise<ProjectRecord[]>;
+  /** The user's current role in the project, or null when not a member. */
+  findMembership(projectId: string, userId: string): Promise<MembershipRecord | null>;
+  /** The user's current memberships (removed ones left out). */
+  listMembershipsOfUser(userId: string): Promise<MembershipRecord[]>;
+  /** The project's current members (removed ones left out). */
+  listMembersOfProject(projectId: string): Promise<MembershipRecord[]>;
+}
+
 export interface TokenPolicyQueries {
   getTokenPolicy(): Promise<TokenPolicyRecord | null>;
 }
 
-export interface ReadModel extends ReadModelWriter, TokenQueries, UserQueries, TokenPolicyQueries {
+export interface ReadModel
+  extends ReadModelWriter, TokenQueries, UserQueries, ProjectQueries, TokenPolicyQueries {
   /** Throws when the read model cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AdminRevokeTokenController } from './admin-revoke-token/admin-revoke-token.controller';
 import { ChangeTokenPolicyController } from './change-token-policy/change-token-policy.controller';
 import { ChangeTokenPolicyHandler } from './change-token-policy/change-token-policy.handler';
 import { CreateTokenController } from './create-token/create-token.controller';
@@ -10,6 +11,8 @@ import { GetTokenPolicyController } from './get-token-policy/get-token-policy.co
 import { GetTokenPolicyHandler } from './get-token-policy/get-token-policy.handler';
 import { ListMyTokensController } from './list-my-tokens/list-my-tokens.controller';
 import { ListMyTokensHandler } from './list-my-tokens/list-my-tokens.handler';
+import { ListUserTokensController } from './list-user-tokens/list-user-tokens.controller';
+import { ListUserTokensHandler } from './list-user-tokens/list-user-tokens.handler';
 import { RevokeTokenController } from './revoke-token/revoke-token.controller';
 import { RevokeTokenHandler } from './revoke-token/revoke-token.handler';
 import { TokenLookup } from './token-lookup';
@@ -22,6 +25,8 @@ import { TokenLookup } from './token-lookup';
     RevokeTokenController,
     GetTokenPolicyController,
     ChangeTokenPolicyController,
+    ListUserTokensController,
+    AdminRevokeTokenController,
   ],
   providers: [
     CurrentTokenPolicy,
@@ -32,6 +37,7 @@ import { TokenLookup } from './token-lookup';
     GetMyTokenHandler,
     GetTokenPolicyHandler,
     ChangeTokenPolicyHandler,
+    ListUserTokensHandler,
   ],
   exports: [CurrentTokenPolicy, TokenLookup],
 })

@@ -3,12 +3,16 @@ import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@n
 import { CommandRunner, PROJECTORS, ProjectionRunner, Projector } from '@pat/application';
 import { SESSION_STORE, SessionStore, SqliteSessionStore } from '@pat/auth';
 import { EVENT_STORE, EventStore, SqliteEventStore } from '@pat/event-store';
-import { projectUserEvents } from '@pat/identity';
+import { projectProjectEvents, projectUserEvents } from '@pat/identity';
 import { READ_MODEL, ReadModel, SqliteReadModel } from '@pat/read-model';
 import { APP_CONFIG, AppConfig, CLOCK, Clock } from '@pat/shared';
 import { projectTokenEvents } from '@pat/tokens';
 
-export const ALL_PROJECTORS: Projector[] = [projectTokenEvents, projectUserEvents];
+export const ALL_PROJECTORS: Projector[] = [
+  projectTokenEvents,
+  projectUserEvents,
+  projectProjectEvents,
+];
 
 /**
  * The composition root for the stores: picks the adapters the configuration names and closes

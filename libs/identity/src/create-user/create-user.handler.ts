@@ -14,7 +14,7 @@ import {
   validateUsername,
 } from '../domain/user';
 import { PasswordHasher } from '../password-hasher';
-import { userAggregate, usernameReservationAggregate } from '../user-aggregate';
+import { userAggregate, usernameReservationAggregate } from '../aggregates';
 import { UserView, toUserView } from '../user-view';
 import { CreateUserCommand } from './create-user.command';
 
@@ -41,7 +41,7 @@ export class CreateUserHandler implements ICommandHandler<CreateUserCommand> {
     await this.commands.run(
       usernameReservationStream(key),
       usernameReservationAggregate,
-      (reserved) => decideReserveUsername(reserved, { usernameKey: key, userId }),
+      (reservation) => decideReserveUsername(reservation, { usernameKey: key, userId }),
       context,
     );
     await this.commands.run(

@@ -1,5 +1,5 @@
 import type { DomainEvent } from '@pat/shared/event';
-import { conflict, invalid } from '@pat/shared/errors';
+import { conflict, forbidden, invalid, notFound } from '@pat/shared/errors';
 
 export const userStream = (userId: string) => `user-${userId}`;
 export const usernameReservationStream = (usernameKey: string) => `username-${usernameKey}`;
@@ -21,23 +21,48 @@ export interface UserProfile {
 }
 
 export type UserCreated = DomainEvent<'UserCreated', UserProfile & { passwordHash: string }>;
-export type UserEvent = UserCreated;
+/** A full profile after the change; the password hash only when the password changed. */
+export type UserUpdated = DomainEvent<'UserUpdated', UserProfile & { passwordHash?: string }>;
+export type UserDeleted = DomainEvent<'UserDeleted', UserProfile>;
+export type UserEvent = UserCreated | UserUpdated | UserDeleted;
 
 export type UsernameReserved = DomainEvent<
   'UsernameReserved',
   { usernameKey: string; userId: string }
 >;
+export type UsernameReleased = DomainEvent<
+  'UsernameReleased',
+  { usernameKey: string; userId: string }
+>;
+export type UsernameEvent = UsernameReserved | UsernameReleased;
 
-export type UserState = { readonly exists: false } | ({ readonly exists: true } & UserProfile);
+/** Who holds a username, if anyone. */
+export type UsernameState = { readonly heldBy: string | null };
+export const initialUsernameState: UsernameState = { heldBy: null };
+
+export function evolveUsername(_state: UsernameState, event: UsernameEvent): UsernameState {
+  switch (event.type) {
+    case 'UsernameReserved':
+      return { heldBy: event.data.userId };
+    case 'UsernameReleased':
+      return { heldBy: null };
+  }
+}
+
+export type UserState =
+  { readonly exists: false } | ({ readonly exists: true; readonly deleted: boolean } & UserProfile);
 
 export const initialUserState: UserState = { exists: false };
 
 export function evolveUser(state: UserState, event: UserEvent): UserState {
   switch (event.type) {
-    case 'UserCreated': {
+    case 'UserCreated':
+    case 'UserUpdated': {
       const { userId, username, name, email, isAdmin, isAuditor } = event.data;
-      return { exists: true, userId, username, name, email, isAdmin, isAuditor };
+      return { exists: true, deleted: false, userId, username, name, email, isAdmin, isAuditor };
     }
+    case 'UserDeleted':
+      return state.exists ? { ...state, deleted: true } : state;
   }
 }
 
@@ -69,11 +94,73 @@ export function decideCreateUser(
   return [{ type: 'UserCreated', data: { ...command } }];
 }
 
-/** The reservation that makes a username unique: appended only if its stream does not exist. */
+/**
+ * The reservation that makes a username unique. Appended with the revision just read ("no
+ * stream" the first time), so of two concurrent reservations exactly one succeeds.
+ */
 export function decideReserveUsername(
-  reserved: boolean,
+  state: UsernameState,
   command: { usernameKey: string; userId: string },
 ): UsernameReserved[] {
-  if (reserved) throw conflict('That username is already taken');
+  if (state.heldBy !== null) throw conflict('That username is already taken');
   return [{ type: 'UsernameReserved', data: command }];
+}
+
+/** A deleted user's name becomes free again. */
+export function decideReleaseUsername(
+  state: UsernameState,
+  command: { usernameKey: string; userId: string },
+): UsernameReleased[] {
+  return state.heldBy === command.userId ? [{ type: 'UsernameReleased', data: command }] : [];
+}
+
+export interface UpdateUser {
+  readonly name?: string | null;
+  readonly email?: string | null;
+  readonly isAdmin?: boolean;
+  readonly isAuditor?: boolean;
+  /** Set when the password changes: hashed outside the domain. */
+  readonly passwordHash?: string;
+  /** Who asks: administrators cannot take away their own administrator flag. */
+  readonly requestedBy?: string | null;
+}
+
+export function decideUpdateUser(state: UserState, command: UpdateUser): UserUpdated[] {
+  if (!state.exists || state.deleted) throw notFound('User not found');
+  if (command.requestedBy === state.userId && command.isAdmin === false && state.isAdmin) {
+    throw forbidden('You cannot remove your own administrator flag');
+  }
+  const next: UserProfile = {
+    userId: state.userId,
+    username: state.username,
+    name: command.name !== undefined ? command.name : state.name,
+    email: command.email !== undefined ? command.email : state.email,
+    isAdmin: command.isAdmin ?? state.isAdmin,
+    isAuditor: command.isAuditor ?? state.isAuditor,
+  };
+  const unchanged =
+    command.passwordHash === undefined &&
+    next.name === state.name &&
+    next.email === state.email &&
+    next.isAdmin === state.isAdmin &&
+    next.isAuditor === state.isAuditor;
+  if (unchanged) return [];
+  return [
+    {
+      type: 'UserUpdated',
+      data: command.passwordHash ? { ...next, passwordHash: command.passwordHash } : next,
+    },
+  ];
+}
+
+export function decideDeleteUser(
+  state: UserState,
+  command: { userId: string; requestedBy: string | null },
+): UserDeleted[] {
+  if (!state.exists || state.deleted) throw notFound('User not found');
+  if (command.requestedBy === command.userId) {
+    throw forbidden('You cannot delete your own account');
+  }
+  const { userId, username, name, email, isAdmin, isAuditor } = state;
+  return [{ type: 'UserDeleted', data: { userId, username, name, email, isAdmin, isAuditor } }];
 }

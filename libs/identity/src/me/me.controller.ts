@@ -9,6 +9,7 @@ import {
 import { CurrentPrincipal, Principal } from '@pat/auth';
 import { READ_MODEL, ReadModel } from '@pat/read-model';
 import { notFound } from '@pat/shared';
+import { ProjectReader } from '../projects/project-reader';
 import { MeView } from './me.view';
 
 @ApiTags('session')
@@ -16,7 +17,10 @@ import { MeView } from './me.view';
 @ApiCookieAuth()
 @Controller('me')
 export class MeController {
-  constructor(@Inject(READ_MODEL) private readonly readModel: ReadModel) {}
+  constructor(
+    @Inject(READ_MODEL) private readonly readModel: ReadModel,
+    private readonly projects: ProjectReader,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'Who you are, how you authenticated, and your projects' })
@@ -31,7 +35,11 @@ export class MeController {
       email: user.email,
       isAdmin: user.isAdmin,
       isAuditor: user.isAuditor,
-      projects: [],
+      projects: (await this.projects.ofUser(user.userId)).map(({ id, name, role }) => ({
+        id,
+        name,
+        role: role ?? '',
+      })),
       authMethod: principal.authMethod,
       tokenId: principal.tokenId,
     };

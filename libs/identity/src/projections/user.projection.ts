@@ -1,9 +1,9 @@
 import type { Projector } from '@pat/application';
 import type { ReadModelChange } from '@pat/read-model';
-import type { UserCreated } from '../domain/user';
+import type { UserCreated, UserDeleted, UserUpdated } from '../domain/user';
 import { usernameKey } from '../domain/user';
 
-/** User events → user documents (with the password hash, which login needs). */
+/** User events → user documents (with the password hash, which sign-in needs). */
 export const projectUserEvents: Projector = (event): ReadModelChange[] => {
   switch (event.type) {
     case 'UserCreated': {
@@ -25,6 +25,34 @@ export const projectUserEvents: Projector = (event): ReadModelChange[] => {
             createdAt: event.metadata.occurredAt,
             deletedAt: null,
           },
+        },
+      ];
+    }
+    case 'UserUpdated': {
+      const data = event.data as UserUpdated['data'];
+      return [
+        {
+          collection: 'users',
+          id: data.userId,
+          revision: event.revision,
+          set: {
+            name: data.name,
+            email: data.email,
+            isAdmin: data.isAdmin,
+            isAuditor: data.isAuditor,
+            ...(data.passwordHash ? { passwordHash: data.passwordHash } : {}),
+          },
+        },
+      ];
+    }
+    case 'UserDeleted': {
+      const data = event.data as UserDeleted['data'];
+      return [
+        {
+          collection: 'users',
+          id: data.userId,
+          revision: event.revision,
+          set: { deletedAt: event.metadata.occurredAt },
         },
       ];
     }

@@ -3,6 +3,9 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Position } from '@pat/event-store';
 import {
+  MembershipRecord,
+  ProjectRecord,
+  membershipId,
   ProjectionCheckpoint,
   ReadModel,
   ReadModelChange,
@@ -23,12 +26,16 @@ type Collection = ReadModelChange['collection'];
 const INDEXED: Record<Collection, Record<string, string>> = {
   tokens: { token_hash: 'tokenHash', user_id: 'userId', created_at: 'createdAt' },
   users: { username_key: 'usernameKey', deleted_at: 'deletedAt' },
+  projects: { name: 'name' },
+  memberships: { project_id: 'projectId', user_id: 'userId', role: 'role' },
   tokenPolicy: {},
 };
 
 const TABLE: Record<Collection, string> = {
   tokens: 'tokens',
   users: 'users',
+  projects: 'projects',
+  memberships: 'memberships',
   tokenPolicy: 'token_policy',
 };
 
@@ -72,6 +79,15 @@ export class SqliteReadModel implements ReadModel {
         username_key TEXT, deleted_at TEXT
       );
       CREATE INDEX IF NOT EXISTS users_by_username ON users (username_key);
+      CREATE TABLE IF NOT EXISTS projects (
+        id TEXT PRIMARY KEY, revision INTEGER NOT NULL, doc TEXT NOT NULL, name TEXT
+      );
+      CREATE TABLE IF NOT EXISTS memberships (
+        id TEXT PRIMARY KEY, revision INTEGER NOT NULL, doc TEXT NOT NULL,
+        project_id TEXT, user_id TEXT, role TEXT
+      );
+      CREATE INDEX IF NOT EXISTS memberships_by_user ON memberships (user_id, project_id);
+      CREATE INDEX IF NOT EXISTS memberships_by_project ON memberships (project_id, user_id);
       CREATE TABLE IF NOT EXISTS token_policy (
         id TEXT PRIMARY KEY, revision INTEGER NOT NULL, doc TEXT NOT NULL
       );
@@ -119,6 +135,15 @@ export class SqliteReadModel implements ReadModel {
       countUsers: this.db.prepare<[], { n: number }>(
         'SELECT COUNT(*) AS n FROM users WHERE deleted_at IS NULL',
       ),
+      projects: this.db.prepare<[], { doc: string }>(
+        'SELECT doc FROM projects ORDER BY name COLLATE NOCASE, id',
+      ),
+      membershipsOfUser: this.db.prepare<[string], { doc: string }>(
+        'SELECT doc FROM memberships WHERE user_id = ? AND role IS NOT NULL ORDER BY project_id',
+      ),
+      membersOfProject: this.db.prepare<[string], { doc: string }>(
+        'SELECT doc FROM memberships WHERE project_id = ? AND role IS NOT NULL ORDER BY user_id',
+      ),
       checkpoint: this.db.prepare<[string], { position: string }>(
         'SELECT position FROM checkpoints WHERE projection = ?',
       ),
@@ -154,7 +179,8 @@ export class SqliteReadModel implements ReadModel {
   clear(): Promise<void> {
     return this.run(() => {
       this.db.exec(
-        'DELETE FROM tokens; DELETE FROM users; DELETE FROM token_policy; DELETE FROM checkpoints;',
+        `DELETE FROM tokens; DELETE FROM users; DELETE FROM projects; DELETE FROM memberships;
+         DELETE FROM token_policy; DELETE FROM checkpoints;`,
       );
     });
   }
@@ -187,6 +213,42 @@ export class SqliteReadModel implements ReadModel {
 
   countUsers(): Promise<number> {
     return this.run(() => this.queries.countUsers.get()?.n ?? 0);
+  }
+
+  findProjectById(projectId: string): Promise<ProjectRecord | null> {
+    return this.run(() => this.readDoc<ProjectRecord>('projects', projectId));
+  }
+
+  listProjects(): Promise<ProjectRecord[]> {
+    return this.run(() =>
+      this.queries.projects.all().map((row) => JSON.parse(row.doc) as ProjectRecord),
+    );
+  }
+
+  findMembership(projectId: string, userId: string): Promise<MembershipRecord | null> {
+    return this.run(() => {
+      const membership = this.readDoc<MembershipRecord>(
+        'memberships',
+        membershipId(projectId, userId),
+      );
+      return membership && membership.role !== null ? membership : null;
+    });
+  }
+
+  listMembershipsOfUser(userId: string): Promise<MembershipRecord[]> {
+    return this.run(() =>
+      this.queries.membershipsOfUser
+        .all(userId)
+        .map((row) => JSON.parse(row.doc) as MembershipRecord),
+    );
+  }
+
+  listMembersOfProject(projectId: string): Promise<MembershipRecord[]> {
+    return this.run(() =>
+      this.queries.membersOfProject
+        .all(projectId)
+        .map((row) => JSON.parse(row.doc) as MembershipRecord),
+    );
   }
 
   getTokenPolicy(): Promise<TokenPolicyRecord | null> {

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { ReadModel, ReadModelChange, TokenRecord, UserRecord } from '../read-model.port';
+import {
+  ReadModel,
+  ReadModelChange,
+  TokenRecord,
+  UserRecord,
+  membershipId,
+} from '../read-model.port';
 
 /**
  * The behaviour every ReadModel adapter must show. `reopen` closes the read model and opens a
@@ -183,6 +189,71 @@ export function describeReadModelContract(
       expect((await readModel.listUsers()).map((u) => u.username)).toEqual(['bob']);
     });
 
+    it('keeps projects and memberships, leaving removed members out', async () => {
+      const p1 = randomUUID();
+      const p2 = randomUUID();
+      await readModel.applyChanges([
+        {
+          collection: 'projects',
+          id: p1,
+          revision: 0,
+          set: { projectId: p1, name: 'Zeta', createdAt: '2026-01-01T00:00:00.000Z' },
+        },
+        {
+          collection: 'projects',
+          id: p2,
+          revision: 0,
+          set: { projectId: p2, name: 'alpha', createdAt: '2026-01-01T00:00:00.000Z' },
+        },
+        {
+          collection: 'memberships',
+          id: membershipId(p1, 'u1'),
+          revision: 1,
+          set: { projectId: p1, userId: 'u1', role: 'analyst' },
+        },
+        {
+          collection: 'memberships',
+          id: membershipId(p1, 'u2'),
+          revision: 2,
+          set: { projectId: p1, userId: 'u2', role: 'admin' },
+        },
+        {
+          collection: 'memberships',
+          id: membershipId(p2, 'u1'),
+          revision: 1,
+          set: { projectId: p2, userId: 'u1', role: 'catalog' },
+        },
+      ]);
+      expect((await readModel.listProjects()).map((p) => p.name)).toEqual(['alpha', 'Zeta']);
+      expect(await readModel.findProjectById(p1)).toEqual({
+        projectId: p1,
+        name: 'Zeta',
+        createdAt: '2026-01-01T00:00:00.000Z',
+        revision: 0,
+      });
+      expect((await readModel.findMembership(p1, 'u1'))?.role).toBe('analyst');
+      expect(
+        (await readModel.listMembershipsOfUser('u1')).map((m) => [m.projectId, m.role]).sort(),
+      ).toEqual(
+        [
+          [p1, 'analyst'],
+          [p2, 'catalog'],
+        ].sort(),
+      );
+      expect((await readModel.listMembersOfProject(p1)).map((m) => m.userId)).toEqual(['u1', 'u2']);
+
+      await readModel.applyChanges([
+        { collection: 'memberships', id: membershipId(p1, 'u1'), revision: 3, set: { role: null } },
+        { collection: 'projects', id: p1, revision: 4, set: { name: 'Renamed' } },
+      ]);
+      expect(await readModel.findMembership(p1, 'u1')).toBeNull();
+      expect((await readModel.listMembershipsOfUser('u1')).map((m) => m.projectId)).toEqual([p2]);
+      expect((await readModel.listMembersOfProject(p1)).map((m) => m.userId)).toEqual(['u2']);
+      expect((await readModel.findProjectById(p1))?.name).toBe('Renamed');
+      expect(await readModel.findProjectById(randomUUID())).toBeNull();
+      expect(await readModel.findMembership(randomUUID(), 'u1')).toBeNull();
+    });
+
     it('keeps the token policy as a single document', async () => {
       expect(await readModel.getTokenPolicy()).toBeNull();
       await readModel.applyChanges([
@@ -205,6 +276,21 @@ export function describeReadModelContract(
     });
 
     it('clears every document and checkpoint', async () => {
+      const projectId = randomUUID();
+      await readModel.applyChanges([
+        {
+          collection: 'projects',
+          id: projectId,
+          revision: 0,
+          set: { projectId, name: 'P', createdAt: '2026-01-01T00:00:00.000Z' },
+        },
+        {
+          collection: 'memberships',
+          id: membershipId(projectId, 'u1'),
+          revision: 1,
+          set: { projectId, userId: 'u1', role: 'admin' },
+        },
+      ]);
       await readModel.applyChanges([tokenCreated(), userCreated()], {
         projection: 'tokens',
         position: '2',
@@ -213,6 +299,8 @@ export function describeReadModelContract(
       expect(await readModel.listTokensByUser('user-1')).toEqual([]);
       expect(await readModel.countUsers()).toBe(0);
       expect(await readModel.getCheckpoint('tokens')).toBeNull();
+      expect(await readModel.listProjects()).toEqual([]);
+      expect(await readModel.listMembershipsOfUser('u1')).toEqual([]);
     });
 
     it('keeps documents and checkpoints across close and reopen', async () => {

@@ -1,0 +1,126 @@
+import { conflict, invalid, notFound } from '@pat/shared/errors';
+import type { DomainEvent } from '@pat/shared/event';
+
+export const projectStream = (projectId: string) => `project-${projectId}`;
+export const PROJECT_NAME_MAX_LENGTH = 30;
+export const PROJECT_ROLES = ['admin', 'data_quality', 'analyst', 'business', 'catalog'] as const;
+export type ProjectRole = (typeof PROJECT_ROLES)[number];
+
+export type ProjectCreated = DomainEvent<'ProjectCreated', { projectId: string; name: string }>;
+export type ProjectRenamed = DomainEvent<'ProjectRenamed', { projectId: string; name: string }>;
+type MemberData = { projectId: string; userId: string; role: ProjectRole };
+export type MemberAdded = DomainEvent<'MemberAdded', MemberData>;
+export type MemberRoleChanged = DomainEvent<'MemberRoleChanged', MemberData>;
+export type MemberRemoved = DomainEvent<'MemberRemoved', MemberData>;
+export type ProjectEvent =
+  ProjectCreated | ProjectRenamed | MemberAdded | MemberRoleChanged | MemberRemoved;
+
+export type ProjectState =
+  | { readonly exists: false }
+  | {
+      readonly exists: true;
+      readonly projectId: string;
+      readonly name: string;
+      readonly members: ReadonlyMap<string, ProjectRole>;
+    };
+
+export const initialProjectState: ProjectState = { exists: false };
+
+export function evolveProject(state: ProjectState, event: ProjectEvent): ProjectState {
+  if (event.type === 'ProjectCreated') {
+    return {
+      exists: true,
+      projectId: event.data.projectId,
+      name: event.data.name,
+      members: new Map(),
+    };
+  }
+  if (!state.exists) return state;
+  switch (event.type) {
+    case 'ProjectRenamed':
+      return { ...state, name: event.data.name };
+    case 'MemberAdded':
+    case 'MemberRoleChanged':
+      return { ...state, members: new Map(state.members).set(event.data.userId, event.data.role) };
+    case 'MemberRemoved': {
+      const members = new Map(state.members);
+      members.delete(event.data.userId);
+      return { ...state, members };
+    }
+  }
+}
+
+export function isProjectRole(value: unknown): value is ProjectRole {
+  return typeof value === 'string' && (PROJECT_ROLES as readonly string[]).includes(value);
+}
+
+function validName(name: string): string {
+  const trimmed = name.trim();
+  if (trimmed.length === 0 || trimmed.length > PROJECT_NAME_MAX_LENGTH) {
+    throw invalid('name', `name must be 1 to ${PROJECT_NAME_MAX_LENGTH} characters`);
+  }
+  return trimmed;
+}
+
+export function decideCreateProject(
+  state: ProjectState,
+  command: { projectId: string; name: string },
+): ProjectCreated[] {
+  if (state.exists) throw conflict(`Project ${command.projectId} already exists`);
+  return [
+    {
+      type: 'ProjectCreated',
+      data: { projectId: command.projectId, name: validName(command.name) },
+    },
+  ];
+}
+
+export function decideRenameProject(
+  state: ProjectState,
+  command: { name: string },
+): ProjectRenamed[] {
+  if (!state.exists) throw notFound('Project not found');
+  const name = validName(command.name);
+  return name === state.name
+    ? []
+    : [{ type: 'ProjectRenamed', data: { projectId: state.projectId, name } }];
+}
+
+/** Adds the user with the role, or changes their role; the same role again changes nothing. */
+/** A project admin may not leave their project without any admin. */
+function keepsAnAdmin(state: ProjectState & { exists: true }, userId: string): boolean {
+  return [...state.members].some(([member, role]) => member !== userId && role === 'admin');
+}
+
+export function decideSetMember(
+  state: ProjectState,
+  command: { userId: string; role: ProjectRole; protectLastAdmin?: boolean },
+): (MemberAdded | MemberRoleChanged)[] {
+  if (!state.exists) throw notFound('Project not found');
+  if (!isProjectRole(command.role)) {
+    throw invalid('role', `role must be one of ${PROJECT_ROLES.join(', ')}`);
+  }
+  const current = state.members.get(command.userId);
+  const data = { projectId: state.projectId, userId: command.userId, role: command.role };
+  if (current === undefined) return [{ type: 'MemberAdded', data }];
+  if (current === command.role) return [];
+  if (command.protectLastAdmin && current === 'admin' && !keepsAnAdmin(state, command.userId)) {
+    throw conflict('The project must keep at least one admin');
+  }
+  return [{ type: 'MemberRoleChanged', data }];
+}
+
+export function decideRemoveMember(
+  state: ProjectState,
+  command: { userId: string; protectLastAdmin?: boolean },
+): MemberRemoved[] {
+  if (!state.exists) throw notFound('Project not found');
+  const role = state.members.get(command.userId);
+  if (role === undefined) throw notFound('That user is not a member of this project');
+  if (command.protectLastAdmin && role === 'admin' && !keepsAnAdmin(state, command.userId)) {
+    throw conflict('The project must keep at least one admin');
+  }
+  return [
+    { type: 'MemberRemoved', data: { projectId: state.projectId, userId: command.userId, role } },
+  ];
+}

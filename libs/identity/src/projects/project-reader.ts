@@ -1,0 +1,47 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { READ_MODEL, ReadModel, UserRecord } from '@pat/read-model';
+import { notFound } from '@pat/shared';
+import type { ProjectRole } from '../domain/project';
+import { ProjectDetailView, ProjectView, toMemberViews, toProjectView } from './project-view';
+
+/** Read side of projects, shared by the member routes and the admin routes. */
+@Injectable()
+export class ProjectReader {
+  constructor(@Inject(READ_MODEL) private readonly readModel: ReadModel) {}
+
+  async detail(projectId: string, callerId: string): Promise<ProjectDetailView> {
+    const project = await this.readModel.findProjectById(projectId);
+    if (!project) throw notFound(`Project ${projectId} not found`);
+    const memberships = await this.readModel.listMembersOfProject(projectId);
+    const users = await Promise.all(memberships.map((m) => this.readModel.findUserById(m.userId)));
+    const byId = new Map(
+      users.filter((u): u is UserRecord => u !== null).map((u) => [u.userId, u] as const),
+    );
+    const members = toMemberViews(memberships, byId);
+    const role = members.find((m) => m.userId === callerId)?.role ?? null;
+    return { ...toProjectView(project, role), members };
+  }
+
+  /** The projects the user belongs to, with their role, by name. */
+  async ofUser(userId: string): Promise<ProjectView[]> {
+    const memberships = await this.readModel.listMembershipsOfUser(userId);
+    const projects = await Promise.all(
+      memberships.map(async (m) => {
+        const project = await this.readModel.findProjectById(m.projectId);
+        return project ? toProjectView(project, m.role) : null;
+      }),
+    );
+    return projects
+      .filter((p): p is ProjectView => p !== null)
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async all(callerId: string): Promise<ProjectView[]> {
+    const [projects, mine] = await Promise.all([
+      this.readModel.listProjects(),
+      this.readModel.listMembershipsOfUser(callerId),
+    ]);
+    const roles = new Map(mine.map((m) => [m.projectId, m.role]));
+    return projects.map((p) => toProjectView(p, roles.get(p.projectId) ?? null));
+  }
+}

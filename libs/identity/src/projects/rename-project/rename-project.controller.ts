@@ -1,0 +1,48 @@
+import { Body, Controller, Param, Patch } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import {
+  ApiBearerAuth,
+  ApiCookieAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { AdminOnly, CallerContext } from '@pat/auth';
+import type { CommandContext } from '@pat/shared';
+import { ProjectRoles } from '../project-access.guard';
+import { ProjectNameDto } from '../project-name.dto';
+import { ProjectDetailView } from '../project-view';
+import { RenameProjectCommand } from './rename-project.command';
+
+@ApiBearerAuth()
+@ApiCookieAuth()
+@Controller()
+export class RenameProjectController {
+  constructor(private readonly commandBus: CommandBus) {}
+
+  @Patch('projects/:id')
+  @ProjectRoles('admin')
+  @ApiTags('projects')
+  @ApiOperation({ summary: 'Rename a project you administer' })
+  @ApiOkResponse({ type: ProjectDetailView })
+  rename(
+    @Param('id') id: string,
+    @Body() body: ProjectNameDto,
+    @CallerContext() context: CommandContext,
+  ): Promise<ProjectDetailView> {
+    return this.commandBus.execute(new RenameProjectCommand(id, body.name, context));
+  }
+
+  @Patch('admin/projects/:id')
+  @AdminOnly()
+  @ApiTags('projects (admin)')
+  @ApiOperation({ summary: 'Rename any project (system administrators)' })
+  @ApiOkResponse({ type: ProjectDetailView })
+  renameAsAdmin(
+    @Param('id') id: string,
+    @Body() body: ProjectNameDto,
+    @CallerContext() context: CommandContext,
+  ): Promise<ProjectDetailView> {
+    return this.commandBus.execute(new RenameProjectCommand(id, body.name, context));
+  }
+}

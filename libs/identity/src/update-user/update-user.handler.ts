@@ -1,0 +1,42 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { CommandRunner } from '@pat/application';
+import { READ_MODEL, ReadModel } from '@pat/read-model';
+import { unavailable } from '@pat/shared';
+import { userAggregate } from '../aggregates';
+import { decideUpdateUser, userStream, validatePassword } from '../domain/user';
+import { PasswordHasher } from '../password-hasher';
+import { UserLookup } from '../user-lookup';
+import { UserView, toUserView } from '../user-view';
+import { UpdateUserCommand } from './update-user.command';
+
+@CommandHandler(UpdateUserCommand)
+export class UpdateUserHandler implements ICommandHandler<UpdateUserCommand> {
+  constructor(
+    private readonly commands: CommandRunner,
+    private readonly passwords: PasswordHasher,
+    private readonly users: UserLookup,
+    @Inject(READ_MODEL) private readonly readModel: ReadModel,
+  ) {}
+
+  async execute(command: UpdateUserCommand): Promise<UserView> {
+    await this.users.require(command.userId);
+    const { password, ...profile } = command.changes;
+    if (password !== undefined) validatePassword(password);
+    const passwordHash = password !== undefined ? await this.passwords.hash(password) : undefined;
+    await this.commands.run(
+      userStream(command.userId),
+      userAggregate,
+      (state) =>
+        decideUpdateUser(state, {
+          ...profile,
+          passwordHash,
+          requestedBy: command.context.actor.userId,
+        }),
+      command.context,
+    );
+    const user = await this.readModel.findUserById(command.userId);
+    if (!user) throw unavailable('The read model did not reflect the change');
+    return toUserView(user);
+  }
+}

@@ -1,0 +1,33 @@
+import { Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCookieAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { AdminOnly, CallerContext } from '@pat/auth';
+import type { CommandContext } from '@pat/shared';
+import { RevokeTokenCommand } from '../revoke-token/revoke-token.command';
+import { TokenView } from '../token-view';
+
+/** Kill anyone's leaked token: the same command as a user's revoke, with reason `admin`. */
+@ApiTags('tokens (admin)')
+@ApiBearerAuth()
+@ApiCookieAuth()
+@Controller('admin/tokens')
+export class AdminRevokeTokenController {
+  constructor(private readonly commandBus: CommandBus) {}
+
+  @Post(':id/revoke')
+  @HttpCode(200)
+  @AdminOnly()
+  @ApiOperation({ summary: 'Revoke any token (system administrators)' })
+  @ApiOkResponse({ type: TokenView })
+  @ApiConflictResponse({ description: 'Already revoked' })
+  revoke(@Param('id') id: string, @CallerContext() context: CommandContext): Promise<TokenView> {
+    return this.commandBus.execute(new RevokeTokenCommand(id, null, 'admin', context));
+  }
+}
