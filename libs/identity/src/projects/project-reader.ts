@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { READ_MODEL, ReadModel, UserRecord } from '@pat/read-model';
 import { notFound } from '@pat/shared';
-import type { ProjectRole } from '../domain/project';
 import { ProjectDetailView, ProjectView, toMemberViews, toProjectView } from './project-view';
 
 /** Read side of projects, shared by the member routes and the admin routes. */
