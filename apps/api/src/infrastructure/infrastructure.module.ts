@@ -1,8 +1,16 @@
 import { join } from 'node:path';
-import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import {
+  DynamicModule,
+  Global,
+  Inject,
+  Logger,
+  Module,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { CommandRunner, PROJECTORS, ProjectionRunner, Projector } from '@pat/application';
 import { SESSION_STORE, SessionStore, SqliteSessionStore } from '@pat/auth';
 import { EVENT_STORE, EventStore, SqliteEventStore } from '@pat/event-store';
+import { EventStoreDbEventStore } from '@pat/event-store/eventstoredb/eventstoredb-event-store';
 import { projectProjectEvents, projectUserEvents } from '@pat/identity';
 import { READ_MODEL, ReadModel, SqliteReadModel } from '@pat/read-model';
 import { APP_CONFIG, AppConfig, CLOCK, Clock } from '@pat/shared';
@@ -35,8 +43,19 @@ export class InfrastructureModule implements OnApplicationShutdown {
         { provide: CLOCK, useValue: clock },
         {
           provide: EVENT_STORE,
-          useFactory: (): EventStore =>
-            new SqliteEventStore({ filename: join(config.dataDir, 'events.sqlite') }),
+          useFactory: (): EventStore => {
+            if (!config.eventStoreConnectionString) {
+              return new SqliteEventStore({ filename: join(config.dataDir, 'events.sqlite') });
+            }
+            const logger = new Logger('EventStoreDB');
+            return new EventStoreDbEventStore(config.eventStoreConnectionString, {
+              onSubscriptionDropped: (error, retryInMs) =>
+                logger.warn(
+                  `Subscription dropped (${error instanceof Error ? error.message : 'error'}); ` +
+                    `resubscribing in ${retryInMs} ms`,
+                ),
+            });
+          },
         },
         {
           provide: READ_MODEL,
