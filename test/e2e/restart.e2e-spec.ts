@@ -9,7 +9,7 @@ import {
   TestApp,
   bearer,
   createToken,
-  filesUnder,
+  dropReadModel,
   signIn,
   startTestApp,
 } from '../support/test-app';
@@ -74,9 +74,7 @@ describe('Restart on the same data folder', () => {
     await t.close();
 
     // Lose the read model: starting again replays the whole log into the same state.
-    for (const file of filesUnder(dataDir)) {
-      if (file.path.includes('read-model.sqlite')) rmSync(file.path);
-    }
+    await dropReadModel(dataDir);
     t = await startTestApp({ dataDir, clock, logs });
     const rebuilt = t.app.get(ProjectionRunner).status();
     expect(rebuilt.processed).toBe(eventCount);

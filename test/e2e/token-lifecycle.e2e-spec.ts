@@ -1,4 +1,5 @@
 import { EVENT_STORE, EventStore } from '@pat/event-store';
+import { READ_MODEL } from '@pat/read-model';
 import { DAY_MS } from '@pat/shared';
 import { isWellFormedToken } from '@pat/tokens';
 import {
@@ -33,6 +34,13 @@ describe('Token lifecycle (embedded stores, over HTTP)', () => {
     plaintexts.push(created.token);
     return created;
   };
+
+  it('runs on the backend the environment names', () => {
+    const readModel = t.app.get<object>(READ_MODEL);
+    expect(readModel.constructor.name).toBe(
+      process.env.MONGODB_URI ? 'MongoReadModel' : 'SqliteReadModel',
+    );
+  });
 
   it('creates a token, authenticates with it, lists it, revokes it and refuses it at once', async () => {
     const created = await t

@@ -1,6 +1,6 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { AppConfig, ManualClock, loadConfig } from '@pat/shared';
 import request from 'supertest';
@@ -38,6 +38,7 @@ export async function startTestApp(options: StartOptions = {}): Promise<TestApp>
   const logs = options.logs ?? [];
   const config = loadConfig({
     DATA_DIR: dataDir,
+    ...backendEnvironment(dataDir),
     BOOTSTRAP_ADMIN_USERNAME: ADMIN.username,
     BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
     LOG_LEVEL: 'info',
@@ -65,9 +66,48 @@ export async function startTestApp(options: StartOptions = {}): Promise<TestApp>
     close,
     dispose: async () => {
       await close();
+      if (process.env.MONGODB_URI) await dropReadModel(dataDir);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The suites run on the embedded stores by default. With MONGODB_URI set (CI sets it to FerretDB)
+ * every app gets a read model and session store in a database of its own, named after its data
+ * folder so that a restart on the same folder finds the same database. The event log stays in
+ * the data folder unless EVENTSTORE_CONNECTION_STRING is set.
+ */
+export function backendEnvironment(dataDir: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  const mongo = process.env.MONGODB_URI;
+  if (mongo) env.MONGODB_URI = mongoUriFor(mongo, dataDir);
+  const esdb = process.env.EVENTSTORE_CONNECTION_STRING;
+  if (esdb) env.EVENTSTORE_CONNECTION_STRING = esdb;
+  return env;
+}
+
+function mongoUriFor(base: string, dataDir: string): string {
+  const url = new URL(base);
+  url.pathname = `/${basename(dataDir).replace(/[^A-Za-z0-9_]/g, '_')}`;
+  return url.toString();
+}
+
+/** Loses the read model (files or database) so that the next start rebuilds it from the log. */
+export async function dropReadModel(dataDir: string): Promise<void> {
+  for (const file of filesUnder(dataDir)) {
+    if (basename(file.path).startsWith('read-model.sqlite')) rmSync(file.path);
+  }
+  const mongo = process.env.MONGODB_URI;
+  if (mongo) {
+    const { default: mongoose } = await import('mongoose');
+    const connection = await mongoose.createConnection(mongoUriFor(mongo, dataDir)).asPromise();
+    try {
+      await connection.dropDatabase();
+    } finally {
+      await connection.close();
+    }
+  }
 }
 
 /** Signs in and returns the session cookie to send back. */

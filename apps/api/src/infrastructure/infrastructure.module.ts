@@ -9,10 +9,12 @@ import {
 } from '@nestjs/common';
 import { CommandRunner, PROJECTORS, ProjectionRunner, Projector } from '@pat/application';
 import { SESSION_STORE, SessionStore, SqliteSessionStore } from '@pat/auth';
+import { MongoSessionStore } from '@pat/auth/session/mongo-session-store';
 import { EVENT_STORE, EventStore, SqliteEventStore } from '@pat/event-store';
 import { EventStoreDbEventStore } from '@pat/event-store/eventstoredb/eventstoredb-event-store';
 import { projectProjectEvents, projectUserEvents } from '@pat/identity';
 import { READ_MODEL, ReadModel, SqliteReadModel } from '@pat/read-model';
+import { MongoReadModel } from '@pat/read-model/mongo/mongo-read-model';
 import { APP_CONFIG, AppConfig, CLOCK, Clock } from '@pat/shared';
 import { projectTokenEvents } from '@pat/tokens';
 
@@ -59,13 +61,17 @@ export class InfrastructureModule implements OnApplicationShutdown {
         },
         {
           provide: READ_MODEL,
-          useFactory: (): ReadModel =>
-            new SqliteReadModel({ filename: join(config.dataDir, 'read-model.sqlite') }),
+          useFactory: async (): Promise<ReadModel> =>
+            config.mongodbUri
+              ? MongoReadModel.connect(config.mongodbUri)
+              : new SqliteReadModel({ filename: join(config.dataDir, 'read-model.sqlite') }),
         },
         {
           provide: SESSION_STORE,
-          useFactory: (): SessionStore =>
-            new SqliteSessionStore({ filename: join(config.dataDir, 'sessions.sqlite') }),
+          useFactory: async (): Promise<SessionStore> =>
+            config.mongodbUri
+              ? MongoSessionStore.connect(config.mongodbUri)
+              : new SqliteSessionStore({ filename: join(config.dataDir, 'sessions.sqlite') }),
         },
         { provide: PROJECTORS, useValue: ALL_PROJECTORS },
         ProjectionRunner,
