@@ -12,6 +12,7 @@ import { HttpExceptionFilter } from './http/http-exception.filter';
 import { StrictValidationPipe } from './http/validation.pipe';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import { loggerModule } from './logging';
+import { McpModule } from './mcp/mcp.module';
 
 export interface AppModuleOptions {
   readonly config: AppConfig;
@@ -32,6 +33,7 @@ export class AppModule {
         AuthModule,
         IdentityModule,
         TokensModule,
+        McpModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -9,6 +9,7 @@ import cookieParser from 'cookie-parser';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { useJsonBodies } from './http/body-parsing';
+import { mcpOriginCheck } from './mcp/origin-check';
 
 export const API_PREFIX = 'api/v1';
 
@@ -37,12 +38,14 @@ export async function createApp(options: CreateAppOptions): Promise<INestApplica
   );
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
+  app.use('/mcp', mcpOriginCheck(options.config.mcpAllowedOrigins));
   useJsonBodies(app);
   app.use(cookieParser());
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
       { path: 'health', method: RequestMethod.GET },
       { path: 'health/ready', method: RequestMethod.GET },
+      { path: 'mcp', method: RequestMethod.ALL },
     ],
   });
   const document = SwaggerModule.createDocument(

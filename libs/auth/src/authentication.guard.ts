@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { Request } from 'express';
 import { BearerChallengeException, describeRejection } from './bearer-challenge';
-import { ADMIN_ONLY, IS_PUBLIC, SESSION_ONLY } from './decorators';
+import { ADMIN_ONLY, AUDIT_ACCESS, BEARER_ONLY, IS_PUBLIC, SESSION_ONLY } from './decorators';
 import type { Principal } from './principal';
 import { SESSION_COOKIE, SessionService } from './session/session.service';
 
@@ -53,6 +53,8 @@ export class AuthenticationGuard implements CanActivate {
       // Present but empty is malformed, not absent (passport-http-bearer would ignore it).
       if (authorization.trim() === '') throw BearerChallengeException.invalidRequest();
       await this.bearer.canActivate(context);
+    } else if (this.reflector.getAllAndOverride<boolean>(BEARER_ONLY, targets)) {
+      throw BearerChallengeException.missing();
     } else {
       const cookies = request.cookies as Record<string, string> | undefined;
       const principal = await this.sessions.authenticate(cookies?.[SESSION_COOKIE]);
@@ -69,6 +71,13 @@ export class AuthenticationGuard implements CanActivate {
     }
     if (this.reflector.getAllAndOverride<boolean>(ADMIN_ONLY, targets) && !principal.isAdmin) {
       throw new ForbiddenException('Only system administrators may do this');
+    }
+    if (
+      this.reflector.getAllAndOverride<boolean>(AUDIT_ACCESS, targets) &&
+      !principal.isAdmin &&
+      !principal.isAuditor
+    ) {
+      throw new ForbiddenException('Only system administrators and auditors may do this');
     }
     return true;
   }

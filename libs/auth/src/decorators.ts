@@ -6,6 +6,8 @@ import type { Principal } from './principal';
 export const IS_PUBLIC = 'auth:isPublic';
 export const SESSION_ONLY = 'auth:sessionOnly';
 export const ADMIN_ONLY = 'auth:adminOnly';
+export const AUDIT_ACCESS = 'auth:auditAccess';
+export const BEARER_ONLY = 'auth:bearerOnly';
 
 /** Opts a route out of the global authentication guard. */
 export const Public = () => SetMetadata(IS_PUBLIC, true);
@@ -13,6 +15,10 @@ export const Public = () => SetMetadata(IS_PUBLIC, true);
 export const SessionOnly = () => SetMetadata(SESSION_ONLY, true);
 /** Only system administrators. */
 export const AdminOnly = () => SetMetadata(ADMIN_ONLY, true);
+/** System administrators and auditors (read-only access to the audit trail). */
+export const AuditAccess = () => SetMetadata(AUDIT_ACCESS, true);
+/** Only the Authorization header counts here (the MCP endpoint): no session cookie. */
+export const BearerOnly = () => SetMetadata(BEARER_ONLY, true);
 
 export function principalOf(request: Request): Principal {
   const principal = request.user as Principal | undefined;

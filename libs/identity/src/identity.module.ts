@@ -8,6 +8,7 @@ import { DeleteUserHandler } from './delete-user/delete-user.handler';
 import { GetUserController } from './get-user/get-user.controller';
 import { ListUsersController } from './list-users/list-users.controller';
 import { ListUsersHandler } from './list-users/list-users.handler';
+import { MeReader } from './me/me-reader';
 import { MeController } from './me/me.controller';
 import { PasswordHasher } from './password-hasher';
 import { CreateProjectController } from './projects/create-project/create-project.controller';
@@ -47,6 +48,7 @@ import { UserLookup } from './user-lookup';
     PasswordHasher,
     UserLookup,
     ProjectReader,
+    MeReader,
     ProjectAccessGuard,
     CreateUserHandler,
     ListUsersHandler,
@@ -59,6 +61,12 @@ import { UserLookup } from './user-lookup';
     BootstrapAdminService,
     UserDeletionProcessManager,
   ],
-  exports: [BootstrapAdminService, PasswordHasher, ProjectReader, UserDeletionProcessManager],
+  exports: [
+    BootstrapAdminService,
+    PasswordHasher,
+    ProjectReader,
+    MeReader,
+    UserDeletionProcessManager,
+  ],
 })
 export class IdentityModule {}

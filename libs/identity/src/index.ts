@@ -5,3 +5,6 @@ export * from './projections/user.projection';
 export * from './projections/project.projection';
 export * from './projects/project-reader';
 export * from './user-deletion/user-deletion.process-manager';
+export * from './me/me-reader';
+export * from './me/me.view';
+export * from './projects/project-view';

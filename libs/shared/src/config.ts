@@ -45,6 +45,19 @@ const schema = z.object({
     .min(1, 'must be from 1 to 720')
     .max(720, 'must be from 1 to 720')
     .default(12),
+  MCP_ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter((origin) => origin !== ''),
+    )
+    .refine(
+      (origins) => origins.every((origin) => /^https?:\/\/[^/\s]+$/.test(origin)),
+      'must be a comma-separated list of origins like https://app.example.com',
+    ),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       message: 'must be one of fatal, error, warn, info, debug, trace, silent',
@@ -62,6 +75,8 @@ export interface AppConfig {
   readonly bootstrapAdmin: { readonly username: string; readonly password: string | undefined };
   readonly sessionTtlHours: number;
   readonly logLevel: string;
+  /** Browser origins besides the server's own that may call /mcp. */
+  readonly mcpAllowedOrigins: readonly string[];
 }
 
 export const APP_CONFIG = Symbol('AppConfig');
@@ -99,5 +114,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     },
     sessionTtlHours: c.SESSION_TTL_HOURS,
     logLevel: c.LOG_LEVEL,
+    mcpAllowedOrigins: c.MCP_ALLOWED_ORIGINS,
   };
 }

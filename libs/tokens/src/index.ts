@@ -3,3 +3,7 @@ export * from './projections/token.projection';
 export * from './revoke-token/revoke-token.command';
 export * from './token-view';
 export * from './tokens.module';
+export * from './get-my-token/get-my-token.query';
+export * from './list-my-tokens/list-my-tokens.query';
+export * from './token-history/token-history.query';
+export * from './token-history/token-history.view';

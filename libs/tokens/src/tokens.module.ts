@@ -15,6 +15,8 @@ import { ListUserTokensController } from './list-user-tokens/list-user-tokens.co
 import { ListUserTokensHandler } from './list-user-tokens/list-user-tokens.handler';
 import { RevokeTokenController } from './revoke-token/revoke-token.controller';
 import { RevokeTokenHandler } from './revoke-token/revoke-token.handler';
+import { TokenHistoryController } from './token-history/token-history.controller';
+import { TokenHistoryHandler } from './token-history/token-history.handler';
 import { TokenLookup } from './token-lookup';
 
 @Module({
@@ -27,6 +29,7 @@ import { TokenLookup } from './token-lookup';
     ChangeTokenPolicyController,
     ListUserTokensController,
     AdminRevokeTokenController,
+    TokenHistoryController,
   ],
   providers: [
     CurrentTokenPolicy,
@@ -38,6 +41,7 @@ import { TokenLookup } from './token-lookup';
     GetTokenPolicyHandler,
     ChangeTokenPolicyHandler,
     ListUserTokensHandler,
+    TokenHistoryHandler,
   ],
   exports: [CurrentTokenPolicy, TokenLookup],
 })

@@ -1,0 +1,62 @@
+import { Controller, Delete, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
+import { BearerOnly, commandContextOf, principalOf } from '@pat/auth';
+import type { Request, Response } from 'express';
+import { McpCaller, McpTools } from './mcp-tools';
+
+/**
+ * MCP over Streamable HTTP at /mcp, stateless: every POST is authenticated afresh by the global
+ * guard with the same Passport bearer strategy as REST (Authorization header only), gets a server
+ * of its own, and hands the caller to the tools as the SDK's authInfo. With no sessions there is
+ * nothing to bind to a token or to hijack, and a revoked token fails on its very next request.
+ */
+@ApiExcludeController()
+@BearerOnly()
+@Controller('mcp')
+export class McpController {
+  constructor(private readonly tools: McpTools) {}
+
+  @Post()
+  async handle(@Req() request: Request, @Res() response: Response): Promise<void> {
+    const caller: McpCaller = {
+      principal: principalOf(request),
+      requestId: commandContextOf(request).requestId,
+    };
+    const auth: AuthInfo = {
+      // The tools need the caller, never the secret: only the token's id is passed on.
+      token: caller.principal.tokenId ?? '',
+      clientId: caller.principal.userId,
+      scopes: [],
+      extra: { caller },
+    };
+    const server = this.tools.createServer();
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: undefined,
+      enableJsonResponse: true,
+    });
+    response.on('close', () => {
+      void transport.close();
+      void server.close();
+    });
+    await server.connect(transport);
+    await transport.handleRequest(Object.assign(request, { auth }), response, request.body);
+  }
+
+  /** No server-initiated stream and no sessions in stateless mode. */
+  @Get()
+  @Delete()
+  @HttpCode(405)
+  notAllowed(@Res({ passthrough: true }) response: Response) {
+    response.setHeader('Allow', 'POST');
+    return {
+      jsonrpc: '2.0',
+      error: {
+        code: -32000,
+        message: 'Method not allowed: this MCP server is stateless (POST only)',
+      },
+      id: null,
+    };
+  }
+}

@@ -1,0 +1,32 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Principal } from '@pat/auth';
+import { READ_MODEL, ReadModel } from '@pat/read-model';
+import { notFound } from '@pat/shared';
+import { ProjectReader } from '../projects/project-reader';
+import type { MeView } from './me.view';
+
+/** "Who am I", as REST `GET /me` and the MCP `whoami` tool both answer it. */
+@Injectable()
+export class MeReader {
+  constructor(
+    @Inject(READ_MODEL) private readonly readModel: ReadModel,
+    private readonly projects: ProjectReader,
+  ) {}
+
+  async read(principal: Principal): Promise<MeView> {
+    const user = await this.readModel.findUserById(principal.userId);
+    if (!user || user.deletedAt !== null) throw notFound('User not found');
+    const projects = await this.projects.ofUser(user.userId);
+    return {
+      userId: user.userId,
+      username: user.username,
+      name: user.name,
+      email: user.email,
+      isAdmin: user.isAdmin,
+      isAuditor: user.isAuditor,
+      projects: projects.map(({ id, name, role }) => ({ id, name, role: role ?? '' })),
+      authMethod: principal.authMethod,
+      tokenId: principal.tokenId,
+    };
+  }
+}

@@ -1,0 +1,28 @@
+import { Controller, Get, Param } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import {
+  ApiBearerAuth,
+  ApiCookieAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { AuditAccess } from '@pat/auth';
+import { TokenHistoryQuery } from './token-history.query';
+import { TokenHistoryView } from './token-history.view';
+
+@ApiTags('audit')
+@ApiBearerAuth()
+@ApiCookieAuth()
+@Controller('audit/tokens')
+export class TokenHistoryController {
+  constructor(private readonly queryBus: QueryBus) {}
+
+  @Get(':id/history')
+  @AuditAccess()
+  @ApiOperation({ summary: 'A token’s events, in order (system administrators and auditors)' })
+  @ApiOkResponse({ type: TokenHistoryView })
+  history(@Param('id') id: string): Promise<TokenHistoryView> {
+    return this.queryBus.execute(new TokenHistoryQuery(id));
+  }
+}
