@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, Type } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
@@ -18,6 +18,7 @@ export interface AppModuleOptions {
   readonly config: AppConfig;
   readonly clock: Clock;
   readonly logDestination?: LineSink;
+  readonly extraModules?: Array<Type | DynamicModule>;
 }
 
 @Module({})
@@ -34,6 +35,7 @@ export class AppModule {
         IdentityModule,
         TokensModule,
         McpModule,
+        ...(options.extraModules ?? []),
       ],
       controllers: [HealthController],
       providers: [

@@ -1,4 +1,4 @@
-import { INestApplication, RequestMethod } from '@nestjs/common';
+import { DynamicModule, INestApplication, RequestMethod, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -9,6 +9,7 @@ import cookieParser from 'cookie-parser';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { useJsonBodies } from './http/body-parsing';
+import { useWebUi } from './http/web-ui';
 import { mcpOriginCheck } from './mcp/origin-check';
 
 export const API_PREFIX = 'api/v1';
@@ -20,6 +21,8 @@ export interface CreateAppOptions {
   readonly logDestination?: LineSink;
   /** Tests turn the process managers off to simulate a crash between an event and its reactions. */
   readonly processManagers?: boolean;
+  /** More Nest modules to mount (the benchmarks add their comparison routes this way). */
+  readonly extraModules?: Array<Type | DynamicModule>;
 }
 
 /**
@@ -33,6 +36,7 @@ export async function createApp(options: CreateAppOptions): Promise<INestApplica
       config: options.config,
       clock: options.clock ?? systemClock,
       logDestination: options.logDestination,
+      extraModules: options.extraModules,
     }),
     { bodyParser: false, bufferLogs: true },
   );
@@ -41,6 +45,7 @@ export async function createApp(options: CreateAppOptions): Promise<INestApplica
   app.use('/mcp', mcpOriginCheck(options.config.mcpAllowedOrigins));
   useJsonBodies(app);
   app.use(cookieParser());
+  useWebUi(app);
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
       { path: 'health', method: RequestMethod.GET },
