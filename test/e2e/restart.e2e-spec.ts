@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ProjectionRunner } from '@pat/application';
 import { EVENT_STORE, EventStore } from '@pat/event-store';
 import { ManualClock } from '@pat/shared';
+import { TokenUsageRecorder } from '@pat/tokens/usage/token-usage-recorder';
 import {
   API,
   TestApp,
@@ -57,6 +58,7 @@ describe('Restart on the same data folder', () => {
       'Active',
     ]);
     expect(before.tokens[0]).toMatchObject({ name: 'capped', cappedByPolicy: true });
+    await t.app.get(TokenUsageRecorder).settled();
     const eventCount = (await t.app.get<EventStore>(EVENT_STORE).readAll({ maxCount: 1000 }))
       .length;
     const checkpoint = t.app.get(ProjectionRunner).status().position;
@@ -71,14 +73,21 @@ describe('Restart on the same data folder', () => {
     await t.http().get(`${API}/me`).set(bearer(kept.token)).expect(200);
     await t.http().get(`${API}/me`).set(bearer(revoked.token)).expect(401);
     await t.http().get(`${API}/me`).set(bearer(capped.token)).expect(200);
+    await t.app.get(TokenUsageRecorder).settled();
+    const finalCount = (await t.app.get<EventStore>(EVENT_STORE).readAll({ maxCount: 1000 }))
+      .length;
+    // The usage trail recorded these three requests: two uses and one rejection.
+    expect(finalCount).toBe(eventCount + 3);
+    const beforeRebuild = await snapshot(t);
+    expect(beforeRebuild.tokens[0].lastUsedAt).toBe(clock.now().toISOString());
     await t.close();
 
     // Lose the read model: starting again replays the whole log into the same state.
     await dropReadModel(dataDir);
     t = await startTestApp({ dataDir, clock, logs });
     const rebuilt = t.app.get(ProjectionRunner).status();
-    expect(rebuilt.processed).toBe(eventCount);
-    expect(await snapshot(t)).toEqual(before);
+    expect(rebuilt.processed).toBe(finalCount);
+    expect(await snapshot(t)).toEqual(beforeRebuild);
     await t.http().get(`${API}/me`).set(bearer(kept.token)).expect(200);
     await t.http().get(`${API}/me`).set(bearer(revoked.token)).expect(401);
     // The bootstrap administrator was not created twice.

@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, ForbiddenException, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { BearerChallengeException, describeRejection } from './bearer-challenge';
 import { ADMIN_ONLY, AUDIT_ACCESS, BEARER_ONLY, IS_PUBLIC, SESSION_ONLY } from './decorators';
 import type { Principal } from './principal';
@@ -63,6 +63,13 @@ export class AuthenticationGuard implements CanActivate {
     }
 
     const principal = request.user as Principal;
+    if (principal.tokenExpiresAt !== null) {
+      // Lets clients and agents notice an expiring token before it stops working.
+      context
+        .switchToHttp()
+        .getResponse<Response>()
+        .setHeader('Token-Expiration', principal.tokenExpiresAt);
+    }
     if (
       this.reflector.getAllAndOverride<boolean>(SESSION_ONLY, targets) &&
       principal.authMethod !== 'session'

@@ -47,7 +47,7 @@ export const CallerContext = createParamDecorator((_: unknown, context: Executio
   commandContextOf(context.switchToHttp().getRequest<Request>()),
 );
 
-function requestIdOf(request: Request): string | null {
+export function requestIdOf(request: Request): string | null {
   // pino-http assigns every request an id (taken from X-Request-Id when the caller sends one).
   const id = (request as { id?: unknown }).id;
   return typeof id === 'string' ? id : typeof id === 'number' ? String(id) : null;

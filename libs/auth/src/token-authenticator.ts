@@ -12,9 +12,20 @@ import type { Principal } from './principal';
 
 export type TokenRejection = 'invalid' | 'expired' | 'revoked';
 
+/** The token that was found, when one was: what the usage trail needs. */
+export interface PresentedToken {
+  readonly tokenId: string;
+  readonly userId: string;
+  readonly lastUsedAt: string | null;
+}
+
 export type TokenAuthentication =
-  | { readonly ok: true; readonly principal: Principal }
-  | { readonly ok: false; readonly reason: TokenRejection; readonly tokenId: string | null };
+  | { readonly ok: true; readonly principal: Principal; readonly token: PresentedToken }
+  | {
+      readonly ok: false;
+      readonly reason: TokenRejection;
+      readonly token: PresentedToken | null;
+    };
 
 /**
  * Checks a presented token: format and checksum first (no lookup for garbage), then the SHA-256
@@ -35,24 +46,30 @@ export class TokenAuthenticator {
 
   async authenticate(presented: string): Promise<TokenAuthentication> {
     if (!isWellFormedToken(this.prefix, presented)) {
-      return { ok: false, reason: 'invalid', tokenId: null };
+      return { ok: false, reason: 'invalid', token: null };
     }
     const token = await this.readModel.findTokenByHash(hashToken(presented));
-    if (!token) return { ok: false, reason: 'invalid', tokenId: null };
+    if (!token) return { ok: false, reason: 'invalid', token: null };
+    const found: PresentedToken = {
+      tokenId: token.tokenId,
+      userId: token.userId,
+      lastUsedAt: token.lastUsedAt,
+    };
     const [user, policyRecord] = await Promise.all([
       this.readModel.findUserById(token.userId),
       this.readModel.getTokenPolicy(),
     ]);
     // A deleted user's tokens stop at once, before their revocation events are even written.
     if (!user || user.deletedAt !== null) {
-      return { ok: false, reason: 'revoked', tokenId: token.tokenId };
+      return { ok: false, reason: 'revoked', token: found };
     }
     const policy = policyRecord ?? DEFAULT_TOKEN_POLICY;
     const status = tokenStatus(token, policy, this.clock.now());
-    if (status === 'Revoked') return { ok: false, reason: 'revoked', tokenId: token.tokenId };
-    if (status === 'Expired') return { ok: false, reason: 'expired', tokenId: token.tokenId };
+    if (status === 'Revoked') return { ok: false, reason: 'revoked', token: found };
+    if (status === 'Expired') return { ok: false, reason: 'expired', token: found };
     return {
       ok: true,
+      token: found,
       principal: {
         userId: user.userId,
         username: user.username,

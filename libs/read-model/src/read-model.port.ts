@@ -21,6 +21,8 @@ export interface TokenRecord {
   readonly revokedAt: string | null;
   readonly revokedReason: string | null;
   readonly lastUsedAt: string | null;
+  readonly lastUsedIp: string | null;
+  readonly lastUsedUserAgent: string | null;
   readonly revision: number;
 }
 
@@ -119,6 +121,22 @@ export interface ReadModelWriter {
   clear(): Promise<void>;
 }
 
+export type ReadModelCollection = ReadModelChange['collection'];
+
+export const READ_MODEL_COLLECTIONS: readonly ReadModelCollection[] = [
+  'tokens',
+  'users',
+  'projects',
+  'memberships',
+  'tokenPolicy',
+];
+
+/** Whole-model access for operators: comparing a live read model with a fresh replay. */
+export interface ReadModelInspection {
+  /** Every document of the collection as the queries return it (with `revision`), by id. */
+  allDocuments(collection: ReadModelCollection): Promise<Array<{ id: string; doc: object }>>;
+}
+
 export interface TokenQueries {
   findTokenByHash(tokenHash: string): Promise<TokenRecord | null>;
   findTokenById(tokenId: string): Promise<TokenRecord | null>;
@@ -151,7 +169,13 @@ export interface TokenPolicyQueries {
 }
 
 export interface ReadModel
-  extends ReadModelWriter, TokenQueries, UserQueries, ProjectQueries, TokenPolicyQueries {
+  extends
+    ReadModelWriter,
+    TokenQueries,
+    UserQueries,
+    ProjectQueries,
+    TokenPolicyQueries,
+    ReadModelInspection {
   /** Throws when the read model cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;

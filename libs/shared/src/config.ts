@@ -45,6 +45,12 @@ const schema = z.object({
     .min(1, 'must be from 1 to 720')
     .max(720, 'must be from 1 to 720')
     .default(12),
+  TOKEN_USAGE_INTERVAL_SECONDS: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be from 1 to 86400')
+    .max(86400, 'must be from 1 to 86400')
+    .default(600),
   MCP_ALLOWED_ORIGINS: z
     .string()
     .default('')
@@ -75,6 +81,8 @@ export interface AppConfig {
   readonly bootstrapAdmin: { readonly username: string; readonly password: string | undefined };
   readonly sessionTtlHours: number;
   readonly logLevel: string;
+  /** A token's use (and a refused token's attempt) is recorded at most once per this interval. */
+  readonly tokenUsageIntervalMs: number;
   /** Browser origins besides the server's own that may call /mcp. */
   readonly mcpAllowedOrigins: readonly string[];
 }
@@ -115,5 +123,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     sessionTtlHours: c.SESSION_TTL_HOURS,
     logLevel: c.LOG_LEVEL,
     mcpAllowedOrigins: c.MCP_ALLOWED_ORIGINS,
+    tokenUsageIntervalMs: c.TOKEN_USAGE_INTERVAL_SECONDS * 1000,
   };
 }

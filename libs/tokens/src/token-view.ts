@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { TokenRecord } from '@pat/read-model';
+import { DAY_MS } from '@pat/shared';
 import { TokenPolicy, TokenStatus, effectiveExpiry, tokenStatus } from './domain/token-policy';
 
 /** A token as listings show it: never the secret, status computed now under the current policy. */
@@ -20,6 +21,9 @@ export class TokenView {
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) revokedAt!: string | null;
   @ApiProperty({ enum: ['Active', 'Expired', 'Revoked'] }) status!: TokenStatus;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastUsedAt!: string | null;
+  @ApiProperty({ nullable: true, type: String }) lastUsedIp!: string | null;
+  @ApiProperty({ nullable: true, type: String }) lastUsedUserAgent!: string | null;
+  @ApiProperty({ description: 'Active and expiring within 7 days' }) expiringSoon!: boolean;
 }
 
 export class CreatedTokenView extends TokenView {
@@ -30,8 +34,11 @@ export class CreatedTokenView extends TokenView {
   token!: string;
 }
 
+export const EXPIRING_SOON_MS = 7 * DAY_MS;
+
 export function toTokenView(record: TokenRecord, policy: TokenPolicy, now: Date): TokenView {
   const effective = effectiveExpiry(record, policy);
+  const status = tokenStatus(record, policy, now);
   return {
     id: record.tokenId,
     name: record.name,
@@ -41,7 +48,11 @@ export function toTokenView(record: TokenRecord, policy: TokenPolicy, now: Date)
     requestedExpiresAt: record.expiresAt,
     cappedByPolicy: effective.cappedByPolicy,
     revokedAt: record.revokedAt,
-    status: tokenStatus(record, policy, now),
+    status,
     lastUsedAt: record.lastUsedAt,
+    lastUsedIp: record.lastUsedIp ?? null,
+    lastUsedUserAgent: record.lastUsedUserAgent ?? null,
+    expiringSoon:
+      status === 'Active' && effective.expiresAt.getTime() - now.getTime() <= EXPIRING_SOON_MS,
   };
 }

@@ -8,6 +8,7 @@ import {
   membershipId,
   ProjectionCheckpoint,
   ReadModel,
+  ReadModelCollection,
   ReadModelChange,
   ReadModelUnavailableError,
   TokenPolicyRecord,
@@ -253,6 +254,17 @@ export class SqliteReadModel implements ReadModel {
 
   getTokenPolicy(): Promise<TokenPolicyRecord | null> {
     return this.run(() => this.readDoc<TokenPolicyRecord>('tokenPolicy', 'current'));
+  }
+
+  allDocuments(collection: ReadModelCollection): Promise<Array<{ id: string; doc: object }>> {
+    return this.run(() =>
+      this.db
+        .prepare<[], { id: string; doc: string }>(
+          `SELECT id, doc FROM ${TABLE[collection]} ORDER BY id`,
+        )
+        .all()
+        .map((row) => ({ id: row.id, doc: JSON.parse(row.doc) as object })),
+    );
   }
 
   async ping(): Promise<void> {

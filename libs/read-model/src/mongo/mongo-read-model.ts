@@ -7,6 +7,7 @@ import {
   ProjectRecord,
   ReadModel,
   ReadModelChange,
+  ReadModelCollection,
   ReadModelUnavailableError,
   TokenPolicyRecord,
   TokenRecord,
@@ -71,6 +72,8 @@ const tokenSchema = new Schema<TokenDoc>(
     revokedAt: String,
     revokedReason: String,
     lastUsedAt: String,
+    lastUsedIp: String,
+    lastUsedUserAgent: String,
     revision: Number,
   },
   { ...schemaOptions, collection: 'tokens' },
@@ -346,6 +349,23 @@ export class MongoReadModel implements ReadModel {
         .findOne({ _id: { $eq: 'current' } })
         .lean<TokenPolicyDoc>();
       return doc ? (stripIds(doc) as unknown as TokenPolicyRecord) : null;
+    });
+  }
+
+  allDocuments(collection: ReadModelCollection): Promise<Array<{ id: string; doc: object }>> {
+    return this.run(async () => {
+      const docs = await this.modelOf(collection)
+        .find({})
+        .sort({ _id: 1 })
+        .lean<Array<RevisionedDoc & { _id: string }>>();
+      const idField = ID_FIELD[collection];
+      return docs.map((doc) => {
+        const record: Record<string, unknown> = idField
+          ? { [idField]: doc._id, ...stripIds(doc) }
+          : stripIds(doc);
+        if (collection === 'projects') delete record.nameKey;
+        return { id: doc._id, doc: record };
+      });
     });
   }
 

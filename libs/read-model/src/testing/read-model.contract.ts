@@ -36,6 +36,8 @@ const tokenCreated = (
       revokedAt: null,
       revokedReason: null,
       lastUsedAt: null,
+      lastUsedIp: null,
+      lastUsedUserAgent: null,
       ...overrides,
     },
   };
@@ -309,6 +311,34 @@ export function describeReadModelContract(
       readModel = await harness.reopen();
       expect(await readModel.findTokenById(created.id)).toEqual({ ...created.set, revision: 0 });
       expect(await readModel.getCheckpoint('tokens')).toBe('1');
+    });
+
+    it('lists every document of a collection, by id, as the queries return them', async () => {
+      const a = tokenCreated({ tokenId: '00000000-0000-4000-8000-00000000000a' });
+      const b = tokenCreated({ tokenId: '00000000-0000-4000-8000-00000000000b' });
+      const projectId = randomUUID();
+      await readModel.applyChanges([
+        b,
+        a,
+        {
+          collection: 'projects',
+          id: projectId,
+          revision: 0,
+          set: { projectId, name: 'Mixed Case', createdAt: '2026-01-01T00:00:00.000Z' },
+        },
+        { collection: 'tokenPolicy', id: 'current', revision: 0, set: { maxLifetimeDays: 9 } },
+      ]);
+      expect(await readModel.allDocuments('tokens')).toEqual([
+        { id: a.id, doc: await readModel.findTokenById(a.id) },
+        { id: b.id, doc: await readModel.findTokenById(b.id) },
+      ]);
+      expect(await readModel.allDocuments('projects')).toEqual([
+        { id: projectId, doc: await readModel.findProjectById(projectId) },
+      ]);
+      expect(await readModel.allDocuments('tokenPolicy')).toEqual([
+        { id: 'current', doc: { maxLifetimeDays: 9, revision: 0 } },
+      ]);
+      expect(await readModel.allDocuments('users')).toEqual([]);
     });
 
     it('answers ping while reachable', async () => {

@@ -44,7 +44,15 @@ export class CreateTokenHandler implements ICommandHandler<CreateTokenCommand> {
     );
     const created = events[0].data as TokenCreatedData;
     const view = toTokenView(
-      { ...created, revokedAt: null, revokedReason: null, lastUsedAt: null, revision: 0 },
+      {
+        ...created,
+        revokedAt: null,
+        revokedReason: null,
+        lastUsedAt: null,
+        lastUsedIp: null,
+        lastUsedUserAgent: null,
+        revision: 0,
+      },
       policy,
       now,
     );

@@ -25,9 +25,34 @@ export interface TokenRevokedData {
   readonly reason: RevocationReason;
 }
 
+/** Where a request came from, as recorded with usage (no credentials, ever). */
+export interface RequestOrigin {
+  readonly ip: string | null;
+  readonly userAgent: string | null;
+}
+
+export interface TokenUsedData extends RequestOrigin {
+  readonly tokenId: string;
+  readonly userId: string;
+  readonly usedAt: string;
+}
+
+export type RejectionReason = 'expired' | 'revoked';
+
+export interface TokenRejectedData extends RequestOrigin {
+  readonly tokenId: string;
+  readonly userId: string;
+  readonly rejectedAt: string;
+  readonly reason: RejectionReason;
+}
+
 export type TokenCreated = DomainEvent<'TokenCreated', TokenCreatedData>;
 export type TokenRevoked = DomainEvent<'TokenRevoked', TokenRevokedData>;
-export type TokenEvent = TokenCreated | TokenRevoked;
+/** The token authenticated a request (recorded at most once per interval). */
+export type TokenUsed = DomainEvent<'TokenUsed', TokenUsedData>;
+/** Someone presented the token after it expired or was revoked (at most once per interval). */
+export type TokenRejected = DomainEvent<'TokenRejected', TokenRejectedData>;
+export type TokenEvent = TokenCreated | TokenRevoked | TokenUsed | TokenRejected;
 
 export type TokenState =
   | { readonly exists: false }
@@ -50,6 +75,10 @@ export function evolveToken(state: TokenState, event: TokenEvent): TokenState {
     }
     case 'TokenRevoked':
       return state.exists ? { ...state, revokedAt: event.data.revokedAt } : state;
+    case 'TokenUsed':
+    case 'TokenRejected':
+      // The usage trail changes no decision.
+      return state;
   }
 }
 
@@ -138,6 +167,52 @@ export function decideRevokeToken(
         userId: state.userId,
         revokedAt: context.now.toISOString(),
         reason: command.reason,
+      },
+    },
+  ];
+}
+
+const MAX_USER_AGENT_LENGTH = 256;
+
+function origin(from: RequestOrigin): RequestOrigin {
+  return {
+    ip: from.ip,
+    userAgent: from.userAgent === null ? null : from.userAgent.slice(0, MAX_USER_AGENT_LENGTH),
+  };
+}
+
+export function decideRecordUse(
+  state: TokenState,
+  command: RequestOrigin & { readonly usedAt: Date },
+): TokenUsed[] {
+  if (!state.exists) return [];
+  return [
+    {
+      type: 'TokenUsed',
+      data: {
+        tokenId: state.tokenId,
+        userId: state.userId,
+        usedAt: command.usedAt.toISOString(),
+        ...origin(command),
+      },
+    },
+  ];
+}
+
+export function decideRecordRejection(
+  state: TokenState,
+  command: RequestOrigin & { readonly rejectedAt: Date; readonly reason: RejectionReason },
+): TokenRejected[] {
+  if (!state.exists) return [];
+  return [
+    {
+      type: 'TokenRejected',
+      data: {
+        tokenId: state.tokenId,
+        userId: state.userId,
+        rejectedAt: command.rejectedAt.toISOString(),
+        reason: command.reason,
+        ...origin(command),
       },
     },
   ];

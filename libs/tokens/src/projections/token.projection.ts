@@ -1,6 +1,6 @@
 import type { Projector } from '@pat/application';
 import type { ReadModelChange } from '@pat/read-model';
-import type { TokenCreatedData, TokenRevokedData } from '../domain/token';
+import type { TokenCreatedData, TokenRevokedData, TokenUsedData } from '../domain/token';
 import { TOKEN_POLICY_STREAM } from '../domain/token-policy';
 
 /** Token and token-policy events → token documents and the policy document. */
@@ -24,6 +24,8 @@ export const projectTokenEvents: Projector = (event): ReadModelChange[] => {
             revokedAt: null,
             revokedReason: null,
             lastUsedAt: null,
+            lastUsedIp: null,
+            lastUsedUserAgent: null,
           },
         },
       ];
@@ -36,6 +38,17 @@ export const projectTokenEvents: Projector = (event): ReadModelChange[] => {
           id: data.tokenId,
           revision: event.revision,
           set: { revokedAt: data.revokedAt, revokedReason: data.reason },
+        },
+      ];
+    }
+    case 'TokenUsed': {
+      const data = event.data as TokenUsedData;
+      return [
+        {
+          collection: 'tokens',
+          id: data.tokenId,
+          revision: event.revision,
+          set: { lastUsedAt: data.usedAt, lastUsedIp: data.ip, lastUsedUserAgent: data.userAgent },
         },
       ];
     }

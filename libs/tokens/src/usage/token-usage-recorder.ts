@@ -1,0 +1,107 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CommandRunner } from '@pat/application';
+import { APP_CONFIG, AppConfig, CLOCK, Clock, CommandContext } from '@pat/shared';
+import {
+  RejectionReason,
+  RequestOrigin,
+  TokenEvent,
+  TokenState,
+  decideRecordRejection,
+  decideRecordUse,
+  tokenStream,
+} from '../domain/token';
+import { tokenAggregate } from '../token-aggregate';
+
+const SWEEP_ABOVE = 10_000;
+
+/**
+ * The usage trail: `TokenUsed` when a token authenticates and `TokenRejected` when an expired or
+ * revoked one is presented, each at most once per token per interval. Off the request path: the
+ * throttle decision is synchronous (so 100 concurrent attempts claim one slot), the append runs
+ * later and a failure is only logged — it never slows or fails a request.
+ *
+ * The throttle is per process: several API instances may each record once per interval.
+ */
+@Injectable()
+export class TokenUsageRecorder {
+  private readonly logger = new Logger(TokenUsageRecorder.name);
+  private readonly lastRecorded = new Map<string, number>();
+  private readonly pending = new Set<Promise<void>>();
+
+  constructor(
+    private readonly commands: CommandRunner,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  recordUse(
+    token: { tokenId: string; lastUsedAt: string | null },
+    origin: RequestOrigin,
+    context: CommandContext,
+  ): void {
+    const now = this.clock.now();
+    // After a restart the read model still knows the last recorded use.
+    if (token.lastUsedAt && now.getTime() - Date.parse(token.lastUsedAt) < this.interval) {
+      this.lastRecorded.set(`used:${token.tokenId}`, Date.parse(token.lastUsedAt));
+      return;
+    }
+    if (!this.claim(`used:${token.tokenId}`, now)) return;
+    this.later(token.tokenId, context, (state) =>
+      decideRecordUse(state, { ...origin, usedAt: now }),
+    );
+  }
+
+  recordRejection(
+    tokenId: string,
+    reason: RejectionReason,
+    origin: RequestOrigin,
+    context: CommandContext,
+  ): void {
+    const now = this.clock.now();
+    if (!this.claim(`rejected:${tokenId}`, now)) return;
+    this.later(tokenId, context, (state) =>
+      decideRecordRejection(state, { ...origin, rejectedAt: now, reason }),
+    );
+  }
+
+  /** Resolves when every recording started so far has been written (tests, shutdown). */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.pending]);
+  }
+
+  private get interval(): number {
+    return this.config.tokenUsageIntervalMs;
+  }
+
+  private claim(key: string, now: Date): boolean {
+    const last = this.lastRecorded.get(key);
+    if (last !== undefined && now.getTime() - last < this.interval) return false;
+    this.lastRecorded.set(key, now.getTime());
+    if (this.lastRecorded.size > SWEEP_ABOVE) this.sweep(now);
+    return true;
+  }
+
+  private sweep(now: Date): void {
+    for (const [key, last] of this.lastRecorded) {
+      if (now.getTime() - last >= this.interval) this.lastRecorded.delete(key);
+    }
+  }
+
+  private later(
+    tokenId: string,
+    context: CommandContext,
+    decide: (state: TokenState) => TokenEvent[],
+  ): void {
+    const work = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.commands.run(tokenStream(tokenId), tokenAggregate, decide, context))
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          const message = error instanceof Error ? error.message : String(error);
+          this.logger.warn(`Could not record the usage of token ${tokenId}: ${message}`);
+        },
+      )
+      .finally(() => this.pending.delete(work));
+    this.pending.add(work);
+  }
+}
