@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
 import { PROCESS_MANAGERS, ProcessManagerRunner } from '@pat/application';
+import { AuditModule } from '@pat/audit';
 import { AuthModule, AuthenticationGuard } from '@pat/auth';
 import { IdentityModule, UserDeletionProcessManager } from '@pat/identity';
 import type { AppConfig, Clock, LineSink } from '@pat/shared';
@@ -34,6 +35,7 @@ export class AppModule {
         AuthModule,
         IdentityModule,
         TokensModule,
+        AuditModule,
         McpModule,
         ...(options.extraModules ?? []),
       ],

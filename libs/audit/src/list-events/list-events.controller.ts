@@ -1,0 +1,37 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import {
+  ApiBearerAuth,
+  ApiCookieAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { AuditAccess } from '@pat/auth';
+import { EventPageView } from './event-page.view';
+import { ListEventsDto } from './list-events.dto';
+import { ListEventsQuery } from './list-events.query';
+
+@ApiTags('audit')
+@ApiBearerAuth()
+@ApiCookieAuth()
+@Controller('audit/events')
+export class ListEventsController {
+  constructor(private readonly queryBus: QueryBus) {}
+
+  @Get()
+  @AuditAccess()
+  @ApiOperation({
+    summary: 'The event log in order, filtered, paged by position (admins and auditors)',
+  })
+  @ApiOkResponse({ type: EventPageView })
+  list(@Query() query: ListEventsDto): Promise<EventPageView> {
+    return this.queryBus.execute(
+      new ListEventsQuery(query.after ?? null, query.limit ?? 100, {
+        types: query.type?.split(','),
+        userId: query.userId,
+        tokenId: query.tokenId,
+      }),
+    );
+  }
+}
