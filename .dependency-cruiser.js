@@ -30,6 +30,7 @@ module.exports = {
       from: {
         path: '^libs/',
         pathNot: [
+          '^libs/backends/',
           '^libs/[^/]+/src/index\\.ts$',
           '/(sqlite|embedded|eventstoredb|mongo)/',
           '\\.spec\\.ts$',

@@ -59,7 +59,7 @@ describe('Audit API and usage trail', () => {
     let after: string | null = null;
     let calls = 0;
     do {
-      const response = await t
+      const response: { body: { events: typeof pages; next: string | null } } = await t
         .http()
         .get(`${API}/audit/events`)
         .query({ limit: 3, ...(after ? { after } : {}) })

@@ -5,13 +5,13 @@ import { TerminusModule } from '@nestjs/terminus';
 import { PROCESS_MANAGERS, ProcessManagerRunner } from '@pat/application';
 import { AuditModule } from '@pat/audit';
 import { AuthModule, AuthenticationGuard } from '@pat/auth';
+import { BackendsModule } from '@pat/backends';
 import { IdentityModule, UserDeletionProcessManager } from '@pat/identity';
 import type { AppConfig, Clock, LineSink } from '@pat/shared';
 import { TokensModule } from '@pat/tokens';
 import { HealthController } from './health/health.controller';
 import { HttpExceptionFilter } from './http/http-exception.filter';
 import { StrictValidationPipe } from './http/validation.pipe';
-import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import { loggerModule } from './logging';
 import { McpModule } from './mcp/mcp.module';
 
@@ -29,7 +29,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         loggerModule(options.config, options.logDestination),
-        InfrastructureModule.forRoot(options.config, options.clock),
+        BackendsModule.forRoot(options.config, options.clock),
         CqrsModule.forRoot(),
         TerminusModule.forRoot({ logger: false }),
         AuthModule,

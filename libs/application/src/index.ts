@@ -2,3 +2,4 @@ export * from './command-runner';
 export * from './projection-runner';
 export * from './projector';
 export * from './process-manager-runner';
+export * from './replay';

@@ -38,6 +38,11 @@ export interface SqliteEventStoreOptions {
    * Events appended through this instance are delivered at once.
    */
   readonly pollIntervalMs?: number;
+  /**
+   * `full` (default) syncs every committed append to disk. `normal` survives a process crash but
+   * not a power cut: for bulk imports and test fixtures only.
+   */
+  readonly durability?: 'full' | 'normal';
 }
 
 /**
@@ -69,7 +74,7 @@ export class SqliteEventStore implements EventStore {
     this.appended.setMaxListeners(0);
     this.db.pragma('journal_mode = WAL');
     // The event log is the system of record: every committed append reaches the disk.
-    this.db.pragma('synchronous = FULL');
+    this.db.pragma(`synchronous = ${options.durability === 'normal' ? 'NORMAL' : 'FULL'}`);
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS events (

@@ -25,12 +25,12 @@ export const ALL_PROJECTORS: Projector[] = [
 ];
 
 /**
- * The composition root for the stores: picks the adapters the configuration names and closes
- * them on shutdown. Everything else depends on the ports only.
+ * The composition root for the stores, shared by the API and the CLI: picks the adapters the
+ * configuration names and closes them on shutdown. Everything else depends on the ports only.
  */
 @Global()
 @Module({})
-export class InfrastructureModule implements OnApplicationShutdown {
+export class BackendsModule implements OnApplicationShutdown {
   constructor(
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
     @Inject(READ_MODEL) private readonly readModel: ReadModel,
@@ -39,7 +39,7 @@ export class InfrastructureModule implements OnApplicationShutdown {
 
   static forRoot(config: AppConfig, clock: Clock): DynamicModule {
     return {
-      module: InfrastructureModule,
+      module: BackendsModule,
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: CLOCK, useValue: clock },

@@ -1,0 +1,42 @@
+import { DynamicModule, INestApplicationContext, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { AuditModule } from '@pat/audit';
+import { AuthModule } from '@pat/auth';
+import { BackendsModule } from '@pat/backends';
+import { IdentityModule } from '@pat/identity';
+import { AppConfig, loadConfig, systemClock } from '@pat/shared';
+import { TokensModule } from '@pat/tokens';
+
+/** The same domain modules and backends as the API, without HTTP. */
+@Module({})
+export class CliModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: CliModule,
+      imports: [
+        BackendsModule.forRoot(config, systemClock),
+        CqrsModule.forRoot(),
+        AuthModule,
+        IdentityModule,
+        TokensModule,
+        AuditModule,
+      ],
+    };
+  }
+}
+
+/** Opens the stores the environment names (as the API would), runs `work`, closes them. */
+export async function withContext<T>(
+  work: (context: INestApplicationContext, config: AppConfig) => Promise<T>,
+): Promise<T> {
+  const config = loadConfig(process.env);
+  const context = await NestFactory.createApplicationContext(CliModule.forRoot(config), {
+    logger: ['error', 'warn'],
+  });
+  try {
+    return await work(context, config);
+  } finally {
+    await context.close();
+  }
+}

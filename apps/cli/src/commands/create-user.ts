@@ -1,0 +1,47 @@
+import { Command } from 'commander';
+import { CommandBus } from '@nestjs/cqrs';
+import { CreateUserCommand } from '@pat/identity/create-user/create-user.command';
+import type { UserView } from '@pat/identity/user-view';
+import { withContext } from '../cli.module';
+import { print } from '../output';
+
+export const createUserCommand = new Command('create-user')
+  .description('Create a user (the password comes from --password or PAT_PASSWORD)')
+  .requiredOption('-u, --username <username>', 'username, 3–64 characters without spaces')
+  .option(
+    '-p, --password <password>',
+    'password (prefer the PAT_PASSWORD variable: argv is visible)',
+  )
+  .option('--name <name>', 'display name')
+  .option('--email <email>', 'email address')
+  .option('--admin', 'make the user a system administrator', false)
+  .option('--auditor', 'give the user read access to the audit API', false)
+  .action(
+    async (options: {
+      username: string;
+      password?: string;
+      name?: string;
+      email?: string;
+      admin: boolean;
+      auditor: boolean;
+    }) => {
+      const password = options.password ?? process.env.PAT_PASSWORD;
+      if (!password) throw new Error('Give a password with --password or PAT_PASSWORD');
+      const user = await withContext((context) =>
+        context.get(CommandBus).execute<UserView>(
+          new CreateUserCommand(
+            {
+              username: options.username,
+              password,
+              name: options.name ?? null,
+              email: options.email ?? null,
+              isAdmin: options.admin,
+              isAuditor: options.auditor,
+            },
+            { actor: { userId: null, via: 'cli' }, requestId: null },
+          ),
+        ),
+      );
+      print(`Created user ${user.username} (${user.id})`);
+    },
+  );

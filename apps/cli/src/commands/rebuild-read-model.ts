@@ -1,0 +1,45 @@
+import { Command } from 'commander';
+import { SingleBar, Presets } from 'cli-progress';
+import { PROJECTORS, Projector, countEvents, replayLog } from '@pat/application';
+import { EVENT_STORE, EventStore } from '@pat/event-store';
+import { READ_MODEL, ReadModel } from '@pat/read-model';
+import { withContext } from '../cli.module';
+import { print } from '../output';
+
+export const rebuildReadModelCommand = new Command('rebuild-read-model')
+  .description(
+    'Drop the read model and replay the whole event log into it. Stop the API instances first: ' +
+      'they would keep projecting meanwhile.',
+  )
+  .option('--no-progress', 'no progress bar (for logs)')
+  .action(async (options: { progress: boolean }) => {
+    await withContext(async (context) => {
+      const eventStore = context.get<EventStore>(EVENT_STORE);
+      const readModel = context.get<ReadModel>(READ_MODEL);
+      const projectors = context.get<Projector[]>(PROJECTORS);
+      const total = await countEvents(eventStore);
+      await readModel.clear();
+      const bar = new SingleBar(
+        {
+          format: 'Replaying [{bar}] {percentage}% | {value}/{total} events | {eps} events/s',
+          // Also report progress when the output is a log file or a pipe.
+          noTTYOutput: true,
+          notTTYSchedule: 1000,
+        },
+        Presets.shades_classic,
+      );
+      const started = process.hrtime.bigint();
+      const perSecond = (events: number) =>
+        Math.round(events / (Number(process.hrtime.bigint() - started) / 1e9 || 1e-9));
+      if (options.progress) bar.start(total, 0, { eps: 0 });
+      const result = await replayLog(eventStore, readModel, projectors, (events) => {
+        if (options.progress) bar.update(events, { eps: perSecond(events) });
+      });
+      if (options.progress) bar.stop();
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      print(
+        `Rebuilt the read model from ${result.events} events in ${seconds.toFixed(2)} s ` +
+          `(${perSecond(result.events)} events/s); final position ${result.position ?? 'none'}`,
+      );
+    });
+  });

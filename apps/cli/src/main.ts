@@ -1,0 +1,27 @@
+import { Command } from 'commander';
+import { ConfigurationError } from '@pat/shared';
+import { createUserCommand } from './commands/create-user';
+import { exportEventsCommand } from './commands/export-events';
+import { rebuildReadModelCommand } from './commands/rebuild-read-model';
+import { tokenStatusCommand } from './commands/token-status';
+import { verifyReadModelCommand } from './commands/verify-read-model';
+
+/**
+ * Operator and auditor commands. They read the same environment as the API (DATA_DIR,
+ * EVENTSTORE_CONNECTION_STRING, MONGODB_URI, …) and so work on the embedded and the production
+ * backends alike.
+ */
+const program = new Command('pat')
+  .description('Personal Access Tokens: operator and auditor commands')
+  .addCommand(createUserCommand)
+  .addCommand(rebuildReadModelCommand)
+  .addCommand(verifyReadModelCommand)
+  .addCommand(exportEventsCommand)
+  .addCommand(tokenStatusCommand);
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  const message =
+    error instanceof ConfigurationError || error instanceof Error ? error.message : String(error);
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+});
