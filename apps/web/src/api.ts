@@ -1,0 +1,213 @@
+/** The REST API under /api/v1 (DESIGN §8): typed calls and one error shape. */
+
+export type TokenStatus = 'Active' | 'Expired' | 'Revoked';
+
+export interface Token {
+  id: string;
+  name: string;
+  tokenHint: string;
+  createdAt: string;
+  /** Effective expiry: the requested one, capped by the current policy. */
+  expiresAt: string;
+  requestedExpiresAt: string;
+  cappedByPolicy: boolean;
+  revokedAt: string | null;
+  status: TokenStatus;
+  lastUsedAt: string | null;
+  /** Where it was last used from (newer servers). */
+  lastUsedIp?: string | null;
+  lastUsedUserAgent?: string | null;
+  /** Active and expiring within 7 days, by the server's clock (newer servers). */
+  expiringSoon?: boolean;
+}
+
+export interface CreatedToken extends Token {
+  /** The token itself: in this response only. */
+  token: string;
+}
+
+export interface TokenPolicy {
+  maxLifetimeDays: number;
+  presets: number[];
+}
+
+export const ROLES = ['admin', 'data_quality', 'analyst', 'business', 'catalog'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_LABELS: Record<Role, string> = {
+  admin: 'Admin',
+  data_quality: 'Data quality',
+  analyst: 'Analyst',
+  business: 'Business',
+  catalog: 'Catalog',
+};
+
+export interface Me {
+  userId: string;
+  username: string;
+  name: string | null;
+  email: string | null;
+  isAdmin: boolean;
+  isAuditor: boolean;
+  projects: { id: string; name: string; role: Role }[];
+  authMethod: 'session' | 'token';
+  tokenId: string | null;
+}
+
+export interface User {
+  id: string;
+  username: string;
+  name: string | null;
+  email: string | null;
+  isAdmin: boolean;
+  isAuditor: boolean;
+  createdAt: string;
+}
+
+export interface NewUser {
+  username: string;
+  password: string;
+  name?: string;
+  email?: string;
+  isAdmin: boolean;
+  isAuditor: boolean;
+}
+
+export interface UserChanges {
+  name?: string | null;
+  email?: string | null;
+  isAdmin?: boolean;
+  isAuditor?: boolean;
+  password?: string;
+}
+
+export interface Project {
+  id: string;
+  name: string;
+  createdAt: string;
+  /** The caller's role (null: not a member). */
+  role: Role | null;
+}
+
+export interface Member {
+  userId: string;
+  username: string;
+  name: string | null;
+  role: Role;
+}
+
+export interface ProjectDetail extends Project {
+  members: Member[];
+}
+
+export type NewToken = { name: string } & ({ expiresInDays: number } | { expiresAt: string });
+
+/** Any answer but 2xx. `fields` holds the messages of a 400 by field name. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly fields: Readonly<Record<string, string[]>> = {},
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+interface ErrorBody {
+  message?: unknown;
+  errors?: unknown;
+}
+
+function toApiError(status: number, body: unknown): ApiError {
+  const { message, errors } = (typeof body === 'object' && body !== null ? body : {}) as ErrorBody;
+  const fields: Record<string, string[]> = {};
+  if (Array.isArray(errors)) {
+    for (const entry of errors as { field?: unknown; messages?: unknown }[]) {
+      if (typeof entry.field === 'string' && Array.isArray(entry.messages)) {
+        fields[entry.field] = entry.messages.filter((m): m is string => typeof m === 'string');
+      }
+    }
+  }
+  const text =
+    typeof message === 'string' && message
+      ? message
+      : Array.isArray(message)
+        ? message.join('; ')
+        : `The request failed (HTTP ${status})`;
+  return new ApiError(status, text, fields);
+}
+
+let whenSignedOut: () => void = () => undefined;
+
+/** Called when an API call answers 401: the session ended (signed out elsewhere, expired). */
+export function onSessionEnded(handler: () => void): void {
+  whenSignedOut = handler;
+}
+
+async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(`/api/v1${path}`, {
+      method,
+      credentials: 'same-origin',
+      headers:
+        body === undefined
+          ? { Accept: 'application/json' }
+          : { Accept: 'application/json', 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, 'The server could not be reached. Check your connection and try again.');
+  }
+  if (response.status === 204) return undefined as T;
+  const payload: unknown = await response.json().catch(() => null);
+  if (!response.ok) {
+    const error = toApiError(response.status, payload);
+    if (response.status === 401 && path !== '/session') whenSignedOut();
+    throw error;
+  }
+  return payload as T;
+}
+
+const id = encodeURIComponent;
+
+export const api = {
+  signIn: (username: string, password: string) =>
+    call<User>('POST', '/session', { username, password }),
+  signOut: () => call<void>('DELETE', '/session'),
+  me: () => call<Me>('GET', '/me'),
+  myProjects: () => call<Project[]>('GET', '/projects'),
+
+  tokenPolicy: () => call<TokenPolicy>('GET', '/token-policy'),
+  myTokens: () => call<Token[]>('GET', '/me/tokens'),
+  createToken: (body: NewToken) => call<CreatedToken>('POST', '/me/tokens', body),
+  revokeMyToken: (tokenId: string) => call<Token>('POST', `/me/tokens/${id(tokenId)}/revoke`),
+
+  admin: {
+    tokenPolicy: () => call<TokenPolicy>('GET', '/admin/token-policy'),
+    setTokenPolicy: (maxLifetimeDays: number) =>
+      call<TokenPolicy>('PUT', '/admin/token-policy', { maxLifetimeDays }),
+
+    users: () => call<User[]>('GET', '/admin/users'),
+    user: (userId: string) => call<User>('GET', `/admin/users/${id(userId)}`),
+    createUser: (body: NewUser) => call<User>('POST', '/admin/users', body),
+    updateUser: (userId: string, changes: UserChanges) =>
+      call<User>('PATCH', `/admin/users/${id(userId)}`, changes),
+    deleteUser: (userId: string) => call<void>('DELETE', `/admin/users/${id(userId)}`),
+    userTokens: (userId: string) => call<Token[]>('GET', `/admin/users/${id(userId)}/tokens`),
+    revokeToken: (tokenId: string) => call<Token>('POST', `/admin/tokens/${id(tokenId)}/revoke`),
+
+    projects: () => call<Project[]>('GET', '/admin/projects'),
+    project: (projectId: string) => call<ProjectDetail>('GET', `/admin/projects/${id(projectId)}`),
+    createProject: (name: string) => call<ProjectDetail>('POST', '/admin/projects', { name }),
+    renameProject: (projectId: string, name: string) =>
+      call<ProjectDetail>('PATCH', `/admin/projects/${id(projectId)}`, { name }),
+    setMember: (projectId: string, userId: string, role: Role) =>
+      call<ProjectDetail>('PUT', `/admin/projects/${id(projectId)}/members/${id(userId)}`, {
+        role,
+      }),
+    removeMember: (projectId: string, userId: string) =>
+      call<void>('DELETE', `/admin/projects/${id(projectId)}/members/${id(userId)}`),
+  },
+};
