@@ -42,6 +42,9 @@ export async function startTestApp(options: StartOptions = {}): Promise<TestApp>
     BOOTSTRAP_ADMIN_USERNAME: ADMIN.username,
     BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
     LOG_LEVEL: 'info',
+    // Suites send many failed attempts on purpose; the rate-limit suite sets its own limits.
+    BEARER_FAILURE_LIMIT: '100000',
+    LOGIN_FAILURE_LIMIT: '100000',
     ...options.env,
   });
   const app = await createApp({

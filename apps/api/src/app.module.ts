@@ -14,6 +14,7 @@ import { HttpExceptionFilter } from './http/http-exception.filter';
 import { StrictValidationPipe } from './http/validation.pipe';
 import { loggerModule } from './logging';
 import { McpModule } from './mcp/mcp.module';
+import { MetricsModule } from './metrics/metrics';
 
 export interface AppModuleOptions {
   readonly config: AppConfig;
@@ -37,6 +38,7 @@ export class AppModule {
         TokensModule,
         AuditModule,
         McpModule,
+        MetricsModule,
         ...(options.extraModules ?? []),
       ],
       controllers: [HealthController],

@@ -6,10 +6,13 @@ import { ProcessManagerRunner, ProjectionRunner } from '@pat/application';
 import { BootstrapAdminService } from '@pat/identity';
 import { AppConfig, Clock, LineSink, systemClock } from '@pat/shared';
 import cookieParser from 'cookie-parser';
+import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { useJsonBodies } from './http/body-parsing';
+import { sameOriginForUnsafeMethods } from './http/same-origin';
 import { useWebUi } from './http/web-ui';
+import { Metrics } from './metrics/metrics';
 import { mcpOriginCheck } from './mcp/origin-check';
 
 export const API_PREFIX = 'api/v1';
@@ -42,6 +45,32 @@ export async function createApp(options: CreateAppOptions): Promise<INestApplica
   );
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
+  if (options.config.trustProxy) app.set('trust proxy', trustProxyValue(options.config.trustProxy));
+  // Slow or oversized requests are cut off (Node's own limit on header size is 16 kB → 431).
+  const server = app.getHttpServer() as { headersTimeout: number; requestTimeout: number };
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  app.use(app.get(Metrics).middleware());
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          frameAncestors: ["'none'"],
+          baseUri: ["'self'"],
+          formAction: ["'self'"],
+          // Deployments on plain HTTP (loopback, internal networks) must still load their assets.
+          upgradeInsecureRequests: null,
+        },
+      },
+    }),
+  );
+  app.use(sameOriginForUnsafeMethods());
   app.use('/mcp', mcpOriginCheck(options.config.mcpAllowedOrigins));
   useJsonBodies(app);
   app.use(cookieParser());
@@ -51,6 +80,7 @@ export async function createApp(options: CreateAppOptions): Promise<INestApplica
       { path: 'health', method: RequestMethod.GET },
       { path: 'health/ready', method: RequestMethod.GET },
       { path: 'mcp', method: RequestMethod.ALL },
+      { path: 'metrics', method: RequestMethod.GET },
     ],
   });
   const document = SwaggerModule.createDocument(
@@ -70,4 +100,10 @@ export async function createApp(options: CreateAppOptions): Promise<INestApplica
   await app.get(BootstrapAdminService).ensureAdministrator();
   if (options.processManagers !== false) await app.get(ProcessManagerRunner).start();
   return app;
+}
+
+function trustProxyValue(value: string): boolean | number | string {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  return /^\d+$/.test(value) ? Number(value) : value;
 }

@@ -5,6 +5,7 @@ import type { Request, Response } from 'express';
 import { BearerChallengeException, describeRejection } from './bearer-challenge';
 import { ADMIN_ONLY, AUDIT_ACCESS, BEARER_ONLY, IS_PUBLIC, SESSION_ONLY } from './decorators';
 import type { Principal } from './principal';
+import { FailureLimiter } from './rate-limit/failure-limiter';
 import { SESSION_COOKIE, SessionService } from './session/session.service';
 
 /**
@@ -41,6 +42,7 @@ export class AuthenticationGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly bearer: BearerAuthGuard,
     private readonly sessions: SessionService,
+    private readonly failures: FailureLimiter,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -50,9 +52,18 @@ export class AuthenticationGuard implements CanActivate {
 
     const authorization = request.headers.authorization;
     if (authorization !== undefined) {
-      // Present but empty is malformed, not absent (passport-http-bearer would ignore it).
-      if (authorization.trim() === '') throw BearerChallengeException.invalidRequest();
-      await this.bearer.canActivate(context);
+      const client = clientKey(request);
+      this.failures.assertAllowed('bearer', client);
+      try {
+        // Present but empty is malformed, not absent (passport-http-bearer would ignore it).
+        if (authorization.trim() === '') throw BearerChallengeException.invalidRequest();
+        await this.bearer.canActivate(context);
+      } catch (error) {
+        if (error instanceof BearerChallengeException) {
+          await this.failures.recordFailure('bearer', client);
+        }
+        throw error;
+      }
     } else if (this.reflector.getAllAndOverride<boolean>(BEARER_ONLY, targets)) {
       throw BearerChallengeException.missing();
     } else {
@@ -88,4 +99,9 @@ export class AuthenticationGuard implements CanActivate {
     }
     return true;
   }
+}
+
+/** The client a failure is counted against: its address (behind proxies: see TRUST_PROXY). */
+export function clientKey(request: Request): string {
+  return request.ip ?? request.socket.remoteAddress ?? 'unknown';
 }

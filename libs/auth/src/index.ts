@@ -8,3 +8,4 @@ export * from './session/session.service';
 export * from './session/sqlite-session-store';
 export * from './token-authenticator';
 export * from './auth.module';
+export * from './rate-limit/failure-limiter';

@@ -51,6 +51,29 @@ const schema = z.object({
     .min(1, 'must be from 1 to 86400')
     .max(86400, 'must be from 1 to 86400')
     .default(600),
+  REDIS_URL: optionalText.refine(
+    (value) => value === undefined || /^rediss?:\/\//.test(value),
+    'must start with redis:// or rediss://',
+  ),
+  BEARER_FAILURE_LIMIT: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .default(30),
+  LOGIN_FAILURE_LIMIT: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .default(10),
+  TRUST_PROXY: z
+    .string()
+    .default('')
+    .refine(
+      (value) =>
+        value === '' ||
+        /^(true|false|\d+|[\d.:/a-fA-F,\s]+|loopback|linklocal|uniquelocal)$/.test(value),
+      'must be true, false, a hop count, or addresses/subnets (see Express "trust proxy")',
+    ),
   MCP_ALLOWED_ORIGINS: z
     .string()
     .default('')
@@ -83,6 +106,14 @@ export interface AppConfig {
   readonly logLevel: string;
   /** A token's use (and a refused token's attempt) is recorded at most once per this interval. */
   readonly tokenUsageIntervalMs: number;
+  /** Shared store for the failed-attempt counters; unset: in-process memory. */
+  readonly redisUrl: string | undefined;
+  /** Failed bearer attempts per client IP per minute before 429. */
+  readonly bearerFailureLimit: number;
+  /** Failed sign-ins per client IP and username per 15 minutes before 429. */
+  readonly loginFailureLimit: number;
+  /** Express "trust proxy": needed behind TLS-terminating proxies (Secure cookies, client IPs). */
+  readonly trustProxy: string | undefined;
   /** Browser origins besides the server's own that may call /mcp. */
   readonly mcpAllowedOrigins: readonly string[];
 }
@@ -123,6 +154,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     sessionTtlHours: c.SESSION_TTL_HOURS,
     logLevel: c.LOG_LEVEL,
     mcpAllowedOrigins: c.MCP_ALLOWED_ORIGINS,
+    redisUrl: c.REDIS_URL,
+    bearerFailureLimit: c.BEARER_FAILURE_LIMIT,
+    loginFailureLimit: c.LOGIN_FAILURE_LIMIT,
+    trustProxy: c.TRUST_PROXY === '' ? undefined : c.TRUST_PROXY,
     tokenUsageIntervalMs: c.TOKEN_USAGE_INTERVAL_SECONDS * 1000,
   };
 }

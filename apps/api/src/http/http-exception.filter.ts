@@ -6,7 +6,7 @@ import {
   HttpStatus,
   Logger,
 } from '@nestjs/common';
-import { BearerChallengeException, REALM } from '@pat/auth';
+import { BearerChallengeException, REALM, TooManyAttemptsException } from '@pat/auth';
 import { EventStoreUnavailableError, WrongExpectedRevisionError } from '@pat/event-store';
 import { ReadModelUnavailableError } from '@pat/read-model';
 import { DomainError, DomainErrorKind } from '@pat/shared';
@@ -47,6 +47,9 @@ export class HttpExceptionFilter implements ExceptionFilter {
       response.setHeader('WWW-Authenticate', exception.challenge);
       response.status(exception.getStatus()).json(exception.getResponse());
       return;
+    }
+    if (exception instanceof TooManyAttemptsException) {
+      response.setHeader('Retry-After', String(exception.retryAfterSeconds));
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

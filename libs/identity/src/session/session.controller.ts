@@ -17,7 +17,15 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { CurrentPrincipal, Principal, Public, SESSION_COOKIE, SessionService } from '@pat/auth';
+import {
+  CurrentPrincipal,
+  FailureLimiter,
+  Principal,
+  Public,
+  SESSION_COOKIE,
+  SessionService,
+  clientKey,
+} from '@pat/auth';
 import { READ_MODEL, ReadModel } from '@pat/read-model';
 import type { Request, Response } from 'express';
 import { usernameKey } from '../domain/user';
@@ -33,6 +41,7 @@ export class SessionController {
   constructor(
     private readonly sessions: SessionService,
     private readonly passwords: PasswordHasher,
+    private readonly failures: FailureLimiter,
     @Inject(READ_MODEL) private readonly readModel: ReadModel,
   ) {}
 
@@ -47,10 +56,15 @@ export class SessionController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<UserView> {
+    const attempt = `${clientKey(request)}:${usernameKey(body.username)}`;
+    this.failures.assertAllowed('login', attempt);
     const user = await this.readModel.findUserByUsernameKey(usernameKey(body.username));
     // The same work and the same answer whether the user exists or not.
     const valid = await this.passwords.verify(user?.passwordHash ?? null, body.password);
-    if (!user || !valid) throw new UnauthorizedException(LOGIN_FAILED);
+    if (!user || !valid) {
+      await this.failures.recordFailure('login', attempt);
+      throw new UnauthorizedException(LOGIN_FAILED);
+    }
     const session = await this.sessions.start(user.userId);
     response.cookie(SESSION_COOKIE, session.id, {
       httpOnly: true,

@@ -1,0 +1,29 @@
+import type { NextFunction, Request, Response } from 'express';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Cross-site request protection for state-changing requests, on top of SameSite=Strict session
+ * cookies: a browser request whose Origin is another site, or which the browser itself labels
+ * cross-site (Sec-Fetch-Site), is refused with 403. Clients that are not browsers send neither
+ * header and pass; /mcp has its own allow-list.
+ */
+export function sameOriginForUnsafeMethods() {
+  return (request: Request, response: Response, next: NextFunction) => {
+    if (SAFE_METHODS.has(request.method) || request.path === '/mcp') return next();
+    const origin = request.headers.origin;
+    const host = request.headers.host;
+    const own = [`http://${host}`, `https://${host}`];
+    const crossOrigin = origin !== undefined && origin !== 'null' && !own.includes(origin);
+    const crossSite = request.headers['sec-fetch-site'] === 'cross-site';
+    if (crossOrigin || crossSite || origin === 'null') {
+      response.status(403).json({
+        statusCode: 403,
+        error: 'Forbidden',
+        message: 'Cross-site requests may not change anything here',
+      });
+      return;
+    }
+    next();
+  };
+}
