@@ -63,7 +63,7 @@ describe('Operator CLI', () => {
   });
 
   // FerretDB applies documents far slower than SQLite; the mongo run uses a smaller log.
-  const EVENTS = process.env.MONGODB_URI ? 10_000 : 100_000;
+  const EVENTS = process.env.MONGODB_URI ? 2_000 : 100_000;
 
   it(`rebuilds ${EVENTS} events with progress and throughput, then verifies, then catches a tampered document`, async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'pat-cli-'));

@@ -2,7 +2,7 @@ import { DynamicModule, INestApplication, RequestMethod, Type } from '@nestjs/co
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { ProcessManagerRunner, ProjectionRunner } from '@pat/application';
+import { ProcessManagerRunner, ProjectionRunner, StoreHealth } from '@pat/application';
 import { BootstrapAdminService } from '@pat/identity';
 import { AppConfig, Clock, LineSink, systemClock } from '@pat/shared';
 import cookieParser from 'cookie-parser';
@@ -97,6 +97,7 @@ export async function createApp(options: CreateAppOptions): Promise<INestApplica
 
   await app.init();
   await app.get(ProjectionRunner).start();
+  app.get(StoreHealth).start();
   await app.get(BootstrapAdminService).ensureAdministrator();
   if (options.processManagers !== false) await app.get(ProcessManagerRunner).start();
   return app;

@@ -53,6 +53,8 @@ export class CommandRunner {
       );
       const decided = decide(state);
       if (decided.length === 0) return { events: [], state };
+      // Write nothing that could not be projected at once: with the read model down, refuse.
+      await this.projections.assertReadModelReachable();
       try {
         const result = await this.eventStore.appendToStream(
           streamName,

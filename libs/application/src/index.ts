@@ -3,3 +3,4 @@ export * from './projection-runner';
 export * from './projector';
 export * from './process-manager-runner';
 export * from './replay';
+export * from './store-health';

@@ -80,6 +80,10 @@ export class ProjectionRunner implements OnModuleDestroy {
     }
   }
 
+  async assertReadModelReachable(): Promise<void> {
+    await this.readModel.ping();
+  }
+
   /** Applies freshly appended events now, so the caller reads its own writes. */
   async applyInline(events: readonly RecordedEvent[]): Promise<void> {
     const changes = events.flatMap((event) => this.project(event));

@@ -8,6 +8,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { AuditAccess } from '@pat/auth';
+import { invalid } from '@pat/shared';
 import { ActiveTokensAtQuery } from './active-tokens-at/active-tokens-at.query';
 import {
   ActiveTokensAtView,
@@ -30,7 +31,7 @@ export class PointInTimeController {
   })
   @ApiOkResponse({ type: TokenStatusAtView })
   status(@Param('id') id: string, @Query() query: AtInstantDto): Promise<TokenStatusAtView> {
-    return this.queryBus.execute(new TokenStatusAtQuery(id, new Date(query.at)));
+    return this.queryBus.execute(new TokenStatusAtQuery(id, instant(query.at)));
   }
 
   @Get('active-tokens')
@@ -41,6 +42,15 @@ export class PointInTimeController {
   })
   @ApiOkResponse({ type: ActiveTokensAtView })
   active(@Query() query: AtInstantDto): Promise<ActiveTokensAtView> {
-    return this.queryBus.execute(new ActiveTokensAtQuery(new Date(query.at), query.userId ?? null));
+    return this.queryBus.execute(new ActiveTokensAtQuery(instant(query.at), query.userId ?? null));
   }
+}
+
+/** ISO 8601 allows forms (week dates, ordinal dates) that Date cannot read: refuse those too. */
+function instant(value: string): Date {
+  const parsed = new Date(value);
+  if (Number.isNaN(parsed.getTime())) {
+    throw invalid('at', 'at must be an ISO 8601 date and time, e.g. 2026-11-24T14:02:00Z');
+  }
+  return parsed;
 }

@@ -1,5 +1,6 @@
 import { CanActivate, ExecutionContext, ForbiddenException, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { StoreHealth } from '@pat/application';
 import { AuthGuard } from '@nestjs/passport';
 import type { Request, Response } from 'express';
 import { BearerChallengeException, describeRejection } from './bearer-challenge';
@@ -43,12 +44,15 @@ export class AuthenticationGuard implements CanActivate {
     private readonly bearer: BearerAuthGuard,
     private readonly sessions: SessionService,
     private readonly failures: FailureLimiter,
+    private readonly stores: StoreHealth,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const request = context.switchToHttp().getRequest<Request>();
+    // Fail closed: no credential is honoured while a store is unreachable.
+    this.stores.assertAvailable();
 
     const authorization = request.headers.authorization;
     if (authorization !== undefined) {

@@ -44,7 +44,8 @@ export class BearerChallengeException extends HttpException {
   }
 
   static invalidRequest(): BearerChallengeException {
-    const description = 'The Authorization header must be "Bearer <token>"';
+    // RFC 6750 §3: no double quotes or backslashes inside error_description.
+    const description = 'The Authorization header must be: Bearer <token>';
     return new BearerChallengeException(
       400,
       `Bearer realm="${REALM}", error="invalid_request", error_description="${description}"`,

@@ -7,7 +7,13 @@ import {
   Module,
   OnApplicationShutdown,
 } from '@nestjs/common';
-import { CommandRunner, PROJECTORS, ProjectionRunner, Projector } from '@pat/application';
+import {
+  CommandRunner,
+  PROJECTORS,
+  ProjectionRunner,
+  Projector,
+  StoreHealth,
+} from '@pat/application';
 import { SESSION_STORE, SessionStore, SqliteSessionStore } from '@pat/auth';
 import { MongoSessionStore } from '@pat/auth/session/mongo-session-store';
 import { EVENT_STORE, EventStore, SqliteEventStore } from '@pat/event-store';
@@ -76,6 +82,7 @@ export class BackendsModule implements OnApplicationShutdown {
         { provide: PROJECTORS, useValue: ALL_PROJECTORS },
         ProjectionRunner,
         CommandRunner,
+        StoreHealth,
       ],
       exports: [
         APP_CONFIG,
@@ -86,6 +93,7 @@ export class BackendsModule implements OnApplicationShutdown {
         PROJECTORS,
         ProjectionRunner,
         CommandRunner,
+        StoreHealth,
       ],
     };
   }

@@ -11,7 +11,7 @@ export class UserLookup {
 
   async require(userId: string): Promise<UserRecord> {
     const user = UUID.test(userId) ? await this.readModel.findUserById(userId) : null;
-    if (!user || user.deletedAt !== null) throw notFound(`User ${userId} not found`);
+    if (!user || user.deletedAt !== null) throw notFound('User not found');
     return user;
   }
 }

@@ -190,3 +190,26 @@ export class ReadModelUnavailableError extends Error {
     this.name = 'ReadModelUnavailableError';
   }
 }
+
+/**
+ * Folds the changes of a batch into one change per document: the highest revision with the
+ * fields of every change, later ones winning. Applying the result under the revision guard gives
+ * the same document as applying the changes one by one (whatever revision the stored document is
+ * at), with one write per document instead of one per event.
+ */
+export function mergeChanges(changes: readonly ReadModelChange[]): ReadModelChange[] {
+  const merged = new Map<string, ReadModelChange>();
+  for (const change of changes) {
+    const key = `${change.collection}\u0000${change.id}`;
+    const previous = merged.get(key);
+    if (!previous) {
+      merged.set(key, change);
+    } else if (change.revision > previous.revision) {
+      merged.set(key, {
+        ...change,
+        set: { ...previous.set, ...change.set },
+      } as ReadModelChange);
+    }
+  }
+  return [...merged.values()];
+}

@@ -32,8 +32,8 @@ const schema = z.object({
     .regex(/^[A-Za-z0-9]{1,12}_$/, 'must be 1 to 12 letters or digits followed by "_"')
     .default('tgp_'),
   BOOTSTRAP_ADMIN_USERNAME: optionalText.refine(
-    (value) => value === undefined || /^\S{3,64}$/.test(value),
-    'must be 3 to 64 characters without spaces',
+    (value) => value === undefined || /^[A-Za-z0-9._@-]{3,64}$/.test(value),
+    'must be 3 to 64 characters: letters, digits, dot, underscore, hyphen or @',
   ),
   BOOTSTRAP_ADMIN_PASSWORD: optionalText.refine(
     (value) => value === undefined || (value.length >= 8 && !/\s/.test(value)),

@@ -4,3 +4,4 @@ export * from './event';
 export * from './config';
 export * from './redaction';
 export * from './time';
+export * from './file-identity';

@@ -12,7 +12,7 @@ export class TokenLookup {
   async require(tokenId: string, ownerId: string | null): Promise<TokenRecord> {
     const record = UUID.test(tokenId) ? await this.readModel.findTokenById(tokenId) : null;
     if (!record || (ownerId !== null && record.userId !== ownerId)) {
-      throw notFound(`Token ${tokenId} not found`);
+      throw notFound('Token not found');
     }
     return record;
   }

@@ -13,10 +13,10 @@ export class TokenStatusAtHandler implements IQueryHandler<TokenStatusAtQuery> {
   constructor(private readonly log: AuditLog) {}
 
   async execute(query: TokenStatusAtQuery): Promise<TokenStatusAtView> {
-    if (!UUID.test(query.tokenId)) throw notFound(`Token ${query.tokenId} not found`);
+    if (!UUID.test(query.tokenId)) throw notFound('Token not found');
     const tokenEvents = await this.log.streams(tokenStream(query.tokenId));
     const created = tokenEvents.find((e) => e.type === 'TokenCreated');
-    if (!created) throw notFound(`Token ${query.tokenId} not found`);
+    if (!created) throw notFound('Token not found');
     const { userId } = created.data as { userId: string };
     const events = await this.log.streams(
       tokenStream(query.tokenId),

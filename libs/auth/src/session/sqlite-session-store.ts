@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { FileIdentity } from '@pat/shared';
 import { ReadModelUnavailableError } from '@pat/read-model';
 import type { SessionRecord, SessionStore } from './session-store.port';
 
@@ -8,11 +9,13 @@ import type { SessionRecord, SessionStore } from './session-store.port';
 export class SqliteSessionStore implements SessionStore {
   private readonly db: Database.Database;
   private closed = false;
+  private readonly file: FileIdentity;
   private readonly statements;
 
   constructor(options: { filename: string }) {
     if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true });
     this.db = new Database(options.filename);
+    this.file = new FileIdentity(options.filename);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(`
@@ -69,6 +72,9 @@ export class SqliteSessionStore implements SessionStore {
 
   private run<T>(work: () => T): T {
     if (this.closed) throw new ReadModelUnavailableError('The session store is closed');
+    if (!this.file.isPresent()) {
+      throw new ReadModelUnavailableError('The session store file is missing or was replaced');
+    }
     try {
       return work();
     } catch (error) {

@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { FileIdentity } from '@pat/shared';
 import type { EventMetadata } from '@pat/shared';
 import {
   AppendResult,
@@ -55,6 +56,7 @@ export class SqliteEventStore implements EventStore {
   private readonly appended = new EventEmitter();
   private readonly pollIntervalMs: number;
   private closed = false;
+  private readonly file: FileIdentity;
   private readonly statements: {
     lastRevision: Database.Statement<[string], { revision: number | null }>;
     insert: Database.Statement<[string, string, number, string, string, string]>;
@@ -70,6 +72,7 @@ export class SqliteEventStore implements EventStore {
   constructor(options: SqliteEventStoreOptions) {
     if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true });
     this.db = new Database(options.filename);
+    this.file = new FileIdentity(options.filename);
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
     this.appended.setMaxListeners(0);
     this.db.pragma('journal_mode = WAL');
@@ -232,6 +235,9 @@ export class SqliteEventStore implements EventStore {
   /** Runs a synchronous database call, turning I/O failures into EventStoreUnavailableError. */
   private async run<T>(work: () => T): Promise<T> {
     if (this.closed) throw new EventStoreUnavailableError('The event store is closed');
+    if (!this.file.isPresent()) {
+      throw new EventStoreUnavailableError('The event store file is missing or was replaced');
+    }
     try {
       return work();
     } catch (error) {

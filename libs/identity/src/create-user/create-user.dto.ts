@@ -4,7 +4,9 @@ import { IsBoolean, IsEmail, IsOptional, IsString, Matches, MaxLength } from 'cl
 export class CreateUserDto {
   @ApiProperty({ minLength: 3, maxLength: 64, example: 'alice' })
   @IsString({ message: 'username must be a string' })
-  @Matches(/^\S{3,64}$/, { message: 'username must be 3 to 64 characters without spaces' })
+  @Matches(/^[A-Za-z0-9._@-]{3,64}$/, {
+    message: 'username must be 3 to 64 characters: letters, digits, dot, underscore, hyphen or @',
+  })
   username!: string;
 
   @ApiProperty({ minLength: 8, example: 'correct-horse-battery' })

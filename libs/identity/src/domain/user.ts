@@ -4,7 +4,8 @@ import { conflict, forbidden, invalid, notFound } from '@pat/shared/errors';
 export const userStream = (userId: string) => `user-${userId}`;
 export const usernameReservationStream = (usernameKey: string) => `username-${usernameKey}`;
 
-export const USERNAME_PATTERN = /^[^\s]{3,64}$/;
+/** ASCII only: no look-alike letters, invisible or control characters in who someone is. */
+export const USERNAME_PATTERN = /^[A-Za-z0-9._@-]{3,64}$/;
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 256;
 
@@ -68,7 +69,10 @@ export function evolveUser(state: UserState, event: UserEvent): UserState {
 
 export function validateUsername(username: string): void {
   if (!USERNAME_PATTERN.test(username)) {
-    throw invalid('username', 'username must be 3 to 64 characters without spaces');
+    throw invalid(
+      'username',
+      'username must be 3 to 64 characters: letters, digits, dot, underscore, hyphen or @',
+    );
   }
 }
 

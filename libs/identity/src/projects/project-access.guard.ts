@@ -40,7 +40,7 @@ export class ProjectAccessGuard implements CanActivate {
     const principal = principalOf(request);
     const projectId = String(request.params.id ?? '');
     const membership = await this.readModel.findMembership(projectId, principal.userId);
-    if (!membership || membership.role === null) throw notFound(`Project ${projectId} not found`);
+    if (!membership || membership.role === null) throw notFound('Project not found');
     const allowed =
       this.reflector.getAllAndOverride<ProjectRole[]>(PROJECT_ROLES, [
         context.getHandler(),

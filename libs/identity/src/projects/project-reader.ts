@@ -10,7 +10,7 @@ export class ProjectReader {
 
   async detail(projectId: string, callerId: string): Promise<ProjectDetailView> {
     const project = await this.readModel.findProjectById(projectId);
-    if (!project) throw notFound(`Project ${projectId} not found`);
+    if (!project) throw notFound('Project not found');
     const memberships = await this.readModel.listMembersOfProject(projectId);
     const users = await Promise.all(memberships.map((m) => this.readModel.findUserById(m.userId)));
     const byId = new Map(

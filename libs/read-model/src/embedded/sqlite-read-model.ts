@@ -1,11 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { FileIdentity } from '@pat/shared';
 import type { Position } from '@pat/event-store';
 import {
   MembershipRecord,
   ProjectRecord,
   membershipId,
+  mergeChanges,
   ProjectionCheckpoint,
   ReadModel,
   ReadModelCollection,
@@ -53,6 +55,7 @@ interface StoredRow {
 export class SqliteReadModel implements ReadModel {
   private readonly db: Database.Database;
   private closed = false;
+  private readonly file: FileIdentity;
   private readonly select: Record<Collection, Database.Statement<[string], StoredRow>>;
   private readonly upsert: Record<Collection, Database.Statement<unknown[]>>;
   private readonly queries;
@@ -64,6 +67,7 @@ export class SqliteReadModel implements ReadModel {
   constructor(options: SqliteReadModelOptions) {
     if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true });
     this.db = new Database(options.filename);
+    this.file = new FileIdentity(options.filename);
     this.db.pragma('journal_mode = WAL');
     // Rebuildable from the log, so a lost last transaction on power failure is acceptable.
     this.db.pragma('synchronous = NORMAL');
@@ -157,7 +161,7 @@ export class SqliteReadModel implements ReadModel {
     this.applyTransaction = this.db.transaction(
       (changes: readonly ReadModelChange[], checkpoint?: ProjectionCheckpoint) => {
         let applied = 0;
-        for (const change of changes) applied += this.applyOne(change);
+        for (const change of mergeChanges(changes)) applied += this.applyOne(change);
         if (checkpoint) {
           this.queries.storeCheckpoint.run(checkpoint.projection, checkpoint.position);
         }
@@ -298,6 +302,9 @@ export class SqliteReadModel implements ReadModel {
   /** Runs a synchronous database call, turning I/O failures into ReadModelUnavailableError. */
   private async run<T>(work: () => T): Promise<T> {
     if (this.closed) throw new ReadModelUnavailableError('The read model is closed');
+    if (!this.file.isPresent()) {
+      throw new ReadModelUnavailableError('The read model file is missing or was replaced');
+    }
     try {
       return work();
     } catch (error) {

@@ -9,6 +9,7 @@ import {
   ReadModelChange,
   ReadModelCollection,
   ReadModelUnavailableError,
+  mergeChanges,
   TokenPolicyRecord,
   TokenRecord,
   UserRecord,
@@ -148,6 +149,8 @@ const ID_FIELD: Record<Collection, string | null> = {
 };
 
 const DUPLICATE_KEY = 11000;
+/** Documents written concurrently within one batch. */
+const PARALLEL_WRITES = 16;
 /** Attempts of one change when concurrent writers keep creating the document under us. */
 const MAX_APPLY_ATTEMPTS = 3;
 
@@ -217,9 +220,15 @@ export class MongoReadModel implements ReadModel {
     checkpoint?: ProjectionCheckpoint,
   ): Promise<number> {
     return this.run(async () => {
+      // One change per document after merging, so the writes can run side by side.
+      const pending = mergeChanges(changes);
       let applied = 0;
-      // In order: a batch may hold several revisions of one document.
-      for (const change of changes) applied += await this.applyOne(change);
+      for (let i = 0; i < pending.length; i += PARALLEL_WRITES) {
+        const results = await Promise.all(
+          pending.slice(i, i + PARALLEL_WRITES).map((change) => this.applyOne(change)),
+        );
+        applied += results.reduce((sum, n) => sum + n, 0);
+      }
       if (checkpoint) await this.storeCheckpoint(checkpoint);
       return applied;
     });

@@ -156,7 +156,7 @@ export function decideRevokeToken(
 ): TokenRevoked[] {
   // Someone else's token is as invisible as a missing one.
   if (!state.exists || (command.ownerId !== null && state.userId !== command.ownerId)) {
-    throw notFound(`Token ${command.tokenId} not found`);
+    throw notFound('Token not found');
   }
   if (state.revokedAt !== null) throw conflict(`Token ${command.tokenId} is already revoked`);
   return [

@@ -18,7 +18,7 @@ export class ListUserTokensHandler implements IQueryHandler<ListUserTokensQuery>
 
   async execute(query: ListUserTokensQuery): Promise<TokenView[]> {
     const user = UUID.test(query.userId) ? await this.readModel.findUserById(query.userId) : null;
-    if (!user) throw notFound(`User ${query.userId} not found`);
+    if (!user) throw notFound('User not found');
     return this.queryBus.execute(new ListMyTokensQuery(user.userId));
   }
 }

@@ -19,8 +19,7 @@ export class RevokeTokenHandler implements ICommandHandler<RevokeTokenCommand> {
   ) {}
 
   async execute(command: RevokeTokenCommand): Promise<TokenView> {
-    if (!this.tokens.isTokenId(command.tokenId))
-      throw notFound(`Token ${command.tokenId} not found`);
+    if (!this.tokens.isTokenId(command.tokenId)) throw notFound('Token not found');
     const now = this.clock.now();
     // Decided on the event stream, not the read model: the stream is the truth and the append
     // is guarded by its revision, so concurrent revokes yield exactly one TokenRevoked.

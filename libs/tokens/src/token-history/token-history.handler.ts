@@ -17,7 +17,7 @@ export class TokenHistoryHandler implements IQueryHandler<TokenHistoryQuery> {
     const events = UUID.test(query.tokenId)
       ? await this.eventStore.readStream(tokenStream(query.tokenId))
       : [];
-    if (events.length === 0) throw notFound(`Token ${query.tokenId} not found`);
+    if (events.length === 0) throw notFound('Token not found');
     return {
       tokenId: query.tokenId,
       events: events.map(({ position, streamName, revision, type, data, metadata }) => ({
