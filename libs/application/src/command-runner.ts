@@ -24,6 +24,22 @@ export interface CommandOutcome<State> {
 }
 
 const MAX_ATTEMPTS = 10;
+const INLINE_ATTEMPTS = 4;
+
+/** The change is in the event log but the read model could not show it yet (503, no retry). */
+export class RecordedButNotVisibleError extends Error {
+  constructor(
+    readonly streamName: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      'The change was recorded but is not visible yet: do not repeat it; it takes effect as ' +
+        'soon as the read model is reachable',
+      options,
+    );
+    this.name = 'RecordedButNotVisibleError';
+  }
+}
 
 /**
  * Runs a command against one stream: read, fold with `evolve`, `decide`, append with the
@@ -65,7 +81,7 @@ export class CommandRunner {
           })),
           { expectedRevision: expectedRevisionAfter(history) },
         );
-        await this.projections.applyInline(result.events);
+        await this.projectRecorded(result.events);
         const after = decided.reduce(aggregate.evolve, state);
         return { events: result.events, state: after };
       } catch (error) {
@@ -73,6 +89,25 @@ export class CommandRunner {
         if (attempt >= MAX_ATTEMPTS) {
           throw conflict(`${streamName} is being changed concurrently; try again`);
         }
+      }
+    }
+  }
+
+  /**
+   * The events are in the log; the read model must show them before the caller is answered. A
+   * brief read-model hiccup is retried; a longer one is reported as such — the change happened,
+   * so the caller must not repeat it — and the projection applies it when the store returns.
+   */
+  private async projectRecorded(events: RecordedEvent[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.projections.applyInline(events);
+        return;
+      } catch (error) {
+        if (attempt >= INLINE_ATTEMPTS) {
+          throw new RecordedButNotVisibleError(events[0]?.streamName ?? '', { cause: error });
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
       }
     }
   }

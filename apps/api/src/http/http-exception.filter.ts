@@ -6,6 +6,7 @@ import {
   HttpStatus,
   Logger,
 } from '@nestjs/common';
+import { RecordedButNotVisibleError } from '@pat/application';
 import { BearerChallengeException, REALM, TooManyAttemptsException } from '@pat/auth';
 import { EventStoreUnavailableError, WrongExpectedRevisionError } from '@pat/event-store';
 import { ReadModelUnavailableError } from '@pat/read-model';
@@ -86,6 +87,16 @@ export class HttpExceptionFilter implements ExceptionFilter {
         statusCode: 503,
         error: 'Service Unavailable',
         message: 'A backing store is unavailable; try again shortly',
+      });
+      return;
+    }
+    if (exception instanceof RecordedButNotVisibleError) {
+      this.logger.warn(`Recorded on ${exception.streamName} but not projected yet`);
+      response.setHeader('Retry-After', '5');
+      response.status(503).json({
+        statusCode: 503,
+        error: 'Service Unavailable',
+        message: exception.message,
       });
       return;
     }

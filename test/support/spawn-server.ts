@@ -1,0 +1,277 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { Agent, IncomingHttpHeaders, request as httpRequest } from 'node:http';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { ADMIN, backendEnvironment } from './test-app';
+
+/**
+ * The built service as an operator starts it (`node dist/apps/api/src/main.js`, what `npm start`
+ * runs), for suites that need a real process: one they can SIGKILL, whose memory they can read
+ * in /proc. `npm test` builds first (pretest); alone: `npx nest build api`. PAT_API_MAIN points
+ * the suites at another build (a copy, safe from a concurrent `nest build` emptying dist/).
+ */
+export const MAIN = process.env.PAT_API_MAIN ?? join(__dirname, '../../dist/apps/api/src/main.js');
+
+export function assertBuilt(): void {
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npx nest build api first`);
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+export async function waitFor(
+  predicate: () => boolean | Promise<boolean>,
+  timeoutMs = 30_000,
+  what = 'condition',
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await predicate())) {
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+export interface Exit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+export interface ServerProcess {
+  readonly child: ChildProcess;
+  readonly pid: number;
+  readonly port: number;
+  readonly baseUrl: string;
+  /** Everything the process printed (the last 256 KiB of it). */
+  output(): string;
+  /** Resolves when the process has ended, by itself or not. */
+  exited(): Promise<Exit>;
+  /** SIGTERM (a graceful stop: Nest closes the stores) and wait. */
+  stop(): Promise<Exit>;
+  /** SIGKILL at once (no shutdown hook runs) and wait. */
+  kill(): Promise<Exit>;
+}
+
+/**
+ * The environment the suites start the service with: the bootstrap administrator of
+ * test-app.ts, the data folder, and MONGODB_URI / EVENTSTORE_CONNECTION_STRING passed through
+ * (per data folder) so that the same suite runs against FerretDB in CI.
+ */
+export function serverEnvironment(
+  dataDir: string,
+  port: number,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    BOOTSTRAP_ADMIN_USERNAME: ADMIN.username,
+    BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
+    LOG_LEVEL: 'warn',
+    ...backendEnvironment(dataDir),
+    ...extra,
+  };
+}
+
+const OUTPUT_LIMIT = 256 * 1024;
+
+/** Spawns the built service and resolves once it listens (rejects if it exits first). */
+export async function startServer(options: {
+  readonly dataDir: string;
+  readonly port?: number;
+  readonly env?: Record<string, string>;
+  readonly startTimeoutMs?: number;
+}): Promise<ServerProcess> {
+  assertBuilt();
+  const port = options.port ?? (await freePort());
+  let output = '';
+  const append = (chunk: Buffer) => {
+    output += chunk.toString();
+    if (output.length > OUTPUT_LIMIT) output = output.slice(-OUTPUT_LIMIT);
+  };
+  const child = spawn(process.execPath, [MAIN], {
+    env: { PATH: process.env.PATH ?? '', ...serverEnvironment(options.dataDir, port, options.env) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.on('data', append);
+  child.stderr.on('data', append);
+  const exited = new Promise<Exit>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
+  let ended = false;
+  void exited.then(() => (ended = true));
+  const server: ServerProcess = {
+    child,
+    pid: child.pid!,
+    port,
+    baseUrl: `http://127.0.0.1:${port}`,
+    output: () => output,
+    exited: () => exited,
+    stop: async () => {
+      if (!ended) child.kill('SIGTERM');
+      return exited;
+    },
+    kill: async () => {
+      if (!ended) child.kill('SIGKILL');
+      return exited;
+    },
+  };
+  try {
+    await waitFor(
+      () => {
+        if (ended) throw new Error(`the server exited during start:\n${output}`);
+        return output.includes('listening on');
+      },
+      options.startTimeoutMs ?? 30_000,
+      'the server to listen',
+    );
+  } catch (error) {
+    await server.kill();
+    throw error;
+  }
+  return server;
+}
+
+/** Resident set size of a process in KiB (VmRSS of /proc/<pid>/status), null once it is gone. */
+export function rssKiB(pid: number): number | null {
+  try {
+    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+export interface HttpResponse {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  readonly text: string;
+  json<T = any>(): T;
+}
+
+export interface RequestOptions {
+  readonly headers?: Record<string, string>;
+  readonly body?: unknown;
+  readonly timeoutMs?: number;
+}
+
+/**
+ * A small HTTP client on node:http with its own agent (keep-alive, bounded sockets), so a suite
+ * controls its concurrency and sees a cut connection as an error, never as an answer.
+ */
+export class HttpClient {
+  readonly agent: Agent;
+
+  constructor(
+    readonly baseUrl: string,
+    options: { maxSockets?: number; keepAlive?: boolean } = {},
+  ) {
+    this.agent = new Agent({
+      keepAlive: options.keepAlive ?? true,
+      maxSockets: options.maxSockets ?? Infinity,
+    });
+  }
+
+  /** Resolves with the complete answer; rejects when the connection fails or is cut. */
+  request(method: string, path: string, options: RequestOptions = {}): Promise<HttpResponse> {
+    const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+    const headers: Record<string, string> = { ...options.headers };
+    if (body !== undefined) {
+      headers['content-type'] = 'application/json';
+      headers['content-length'] = String(Buffer.byteLength(body));
+    }
+    return new Promise((resolve, reject) => {
+      const req = httpRequest(
+        `${this.baseUrl}${path}`,
+        { method, headers, agent: this.agent, timeout: options.timeoutMs ?? 30_000 },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('error', reject);
+          res.on('aborted', () => reject(new Error('response aborted')));
+          res.on('end', () => {
+            if (!res.complete) return reject(new Error('response incomplete'));
+            const text = Buffer.concat(chunks).toString('utf8');
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              text,
+              json: () => JSON.parse(text),
+            });
+          });
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error('request timed out')));
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  get(path: string, options?: RequestOptions): Promise<HttpResponse> {
+    return this.request('GET', path, options);
+  }
+
+  post(path: string, options?: RequestOptions): Promise<HttpResponse> {
+    return this.request('POST', path, options);
+  }
+
+  /** Signs in and returns the `pat_session=…` cookie to send back. */
+  async signIn(username = ADMIN.username, password = ADMIN.password): Promise<string> {
+    const response = await this.post('/api/v1/session', { body: { username, password } });
+    if (response.status !== 200) {
+      throw new Error(`sign-in answered ${response.status}: ${response.text}`);
+    }
+    const cookie = ([] as string[])
+      .concat(response.headers['set-cookie'] ?? [])
+      .find((c) => c.startsWith('pat_session='));
+    if (!cookie) throw new Error('no session cookie');
+    return cookie.split(';')[0];
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}
+
+/** Runs `work` over the items with at most `concurrency` at a time; results in item order. */
+export async function mapConcurrently<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index], index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+  return results;
+}
+
+/** A small seeded PRNG (mulberry32): the same seed gives the same run. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
