@@ -63,7 +63,7 @@ describe('Operator CLI', () => {
   });
 
   // FerretDB applies documents far slower than SQLite; the mongo run uses a smaller log.
-  const EVENTS = process.env.MONGODB_URI ? 2_000 : 100_000;
+  const EVENTS = process.env.MONGODB_URI ? 1_000 : 100_000;
 
   it(`rebuilds ${EVENTS} events with progress and throughput, then verifies, then catches a tampered document`, async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'pat-cli-'));
@@ -98,7 +98,7 @@ describe('Operator CLI', () => {
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
-  });
+  }, 300_000);
 
   it('exports NDJSON that, imported into an empty store, rebuilds the same read model; no plaintext anywhere', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'pat-cli-'));
