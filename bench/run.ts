@@ -265,18 +265,22 @@ function mongoBackend(settings: Settings): Mongo {
     };
   }
   const script = join(ROOT, 'scripts', 'ferretdb.sh');
+  // A port of its own, so that a FerretDB of the test suites (port 27117, perhaps another clone's)
+  // is neither reused nor in the way.
+  const env = { ...process.env, FERRETDB_PORT: process.env.FERRETDB_PORT ?? '27119' };
   try {
-    const uri = execFileSync('bash', [script, 'status'], { encoding: 'utf8', stdio: 'pipe' });
+    const uri = execFileSync('bash', [script, 'status'], { encoding: 'utf8', stdio: 'pipe', env });
     return { uri: uri.trim(), skipped: null, startedHere: false, databases: [] };
   } catch {
     // Not running: start it.
   }
   try {
-    log('starting FerretDB (scripts/ferretdb.sh start; builds it first if needed)');
+    log(`starting FerretDB on port ${env.FERRETDB_PORT} (scripts/ferretdb.sh start)`);
     const uri = execFileSync('bash', [script, 'start'], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
       timeout: 900_000,
+      env,
     });
     return { uri: uri.trim(), skipped: null, startedHere: true, databases: [] };
   } catch (error) {
@@ -932,7 +936,10 @@ async function main(): Promise<void> {
     await dropMongoDatabases(mongo).catch(() => undefined);
     if (mongo.startedHere) {
       try {
-        execFileSync('bash', [join(ROOT, 'scripts', 'ferretdb.sh'), 'stop'], { stdio: 'ignore' });
+        execFileSync('bash', [join(ROOT, 'scripts', 'ferretdb.sh'), 'stop'], {
+          stdio: 'ignore',
+          env: { ...process.env, FERRETDB_PORT: process.env.FERRETDB_PORT ?? '27119' },
+        });
       } catch {
         // Already gone.
       }
