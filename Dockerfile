@@ -58,4 +58,5 @@ EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 
-CMD ["node", "dist/apps/api/src/main.js"]
+# A 32 MB young generation: fewer scavenges on the request path and in rebuilds (bench/).
+CMD ["node", "--max-semi-space-size=32", "dist/apps/api/src/main.js"]

@@ -122,7 +122,7 @@ else
   fail "the runtime stage has no HEALTHCHECK against /health"
 fi
 
-if grep -Fq 'CMD ["node", "dist/apps/api/src/main.js"]' <<<"$runtime"; then
+if grep -Fq 'CMD ["node", "--max-semi-space-size=32", "dist/apps/api/src/main.js"]' <<<"$runtime"; then
   pass "the runtime stage starts node dist/apps/api/src/main.js"
 else
   fail "the runtime stage does not start node dist/apps/api/src/main.js"

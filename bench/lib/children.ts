@@ -1,8 +1,18 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The repository root (bench/lib/ → ../..). */
 export const ROOT = join(__dirname, '..', '..');
+
+/**
+ * The Node flags the product runs with in production (`npm run start:prod`, the Dockerfile):
+ * every bench process gets them, so the servers compared run alike.
+ */
+export const PRODUCTION_NODE_FLAGS = ['--max-semi-space-size=32'];
+
+/** taskset (util-linux), to keep the load generator and the server on CPUs of their own. */
+export const TASKSET = ['/usr/bin/taskset', '/bin/taskset'].find((path) => existsSync(path));
 
 export type ParentMessage =
   | { type: 'stop' }
@@ -28,6 +38,8 @@ export interface SpawnOptions {
   readonly stdout?: 'ignore' | 'inherit';
   /** Arguments after the script. */
   readonly args?: readonly string[];
+  /** Runs the child on these CPUs only (taskset), when taskset is there. */
+  readonly cpus?: string;
 }
 
 /**
@@ -53,9 +65,13 @@ export class Child {
     for (const [key, value] of Object.entries(options.env ?? {})) {
       if (value !== undefined) env[key] = value;
     }
+    const pin = options.cpus && TASKSET ? [TASKSET, '-c', options.cpus] : [];
     this.process = spawn(
-      process.execPath,
+      pin[0] ?? process.execPath,
       [
+        ...pin.slice(1),
+        ...(pin.length > 0 ? [process.execPath] : []),
+        ...PRODUCTION_NODE_FLAGS,
         ...(options.nodeFlags ?? []),
         // Transpile-only TypeScript with `@pat/*` paths, cached on disk (bench/lib/register.js).
         '-r',

@@ -11,22 +11,18 @@ import {
   UnauthorizedException,
   UseGuards,
 } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
-import { BearerStrategy, CurrentPrincipal, Public } from '@pat/auth';
-import type { Principal } from '@pat/auth';
+import { Public, principalOf } from '@pat/auth';
 import bcrypt from 'bcryptjs';
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import { jwtVerify } from 'jose';
 
 /**
  * The comparison routes, mounted into the real app through createApp({ extraModules }). Every
- * route answers the same small JSON body, so the only difference between them is who checks the
- * caller and how:
+ * route answers the same small JSON body from a handler of the same shape (it takes the request),
+ * so the only difference between them is who checks the caller and how:
  *
  *   GET /api/v1/bench/none    @Public(): no authentication at all (the limit)
  *   GET /api/v1/bench/pat     the product's global guard + Passport bearer strategy
- *   GET /api/v1/bench/pat-direct  @Public() + a plain guard calling the product's bearer
- *                             strategy's validate() itself: the same checks without Passport
  *   GET /api/v1/bench/jwt     @Public() + a guard verifying an HS256 JWT with jose
  *   GET /api/v1/bench/bcrypt  @Public() + a guard that finds the key by its public id and
  *                             bcrypt.compare()s the secret (what API-key tutorials do), cost 10
@@ -113,67 +109,17 @@ class BcryptApiKeyGuard implements CanActivate {
   }
 }
 
-/**
- * What the product's guard does for a bearer token, minus @nestjs/passport and passport: the
- * strategy's own validate() (format, lookup, owner, status, usage trail) called directly.
- */
-interface ValidatingStrategy {
-  validate(...args: unknown[]): Promise<unknown>;
-}
-
-@Injectable()
-class DirectBearerGuard implements CanActivate {
-  private strategy: ValidatingStrategy | null = null;
-
-  constructor(private readonly moduleRef: ModuleRef) {}
-
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    const http = context.switchToHttp();
-    const request = http.getRequest<Request>();
-    const strategy: ValidatingStrategy = (this.strategy ??= this.moduleRef.get<
-      BearerStrategy,
-      ValidatingStrategy
-    >(BearerStrategy, { strict: false }));
-    const token = bearerOf(request);
-    const id = (request as { id?: unknown }).id;
-    const headerOnly = {
-      headers: { authorization: request.headers.authorization },
-      origin: { ip: request.ip ?? null, userAgent: request.headers['user-agent'] ?? null },
-      requestId: typeof id === 'string' ? id : null,
-    };
-    // validate(request, token) with passReqToCallback, validate(token) without.
-    const result =
-      strategy.validate.length >= 2
-        ? await strategy.validate(headerOnly, token)
-        : await strategy.validate(token);
-    if (!result || Array.isArray(result)) throw new UnauthorizedException();
-    const principal = result as Principal;
-    request.user = principal;
-    if (principal.tokenExpiresAt) {
-      http.getResponse<Response>().setHeader('Token-Expiration', principal.tokenExpiresAt);
-    }
-    return true;
-  }
-}
-
 @Controller('bench')
 class BenchController {
   @Public()
   @Get('none')
-  none(): { ok: true; userId: string } {
+  none(@Req() _request: Request): { ok: true; userId: string } {
     return { ok: true, userId: 'anonymous' };
   }
 
   @Get('pat')
-  pat(@CurrentPrincipal() principal: Principal): { ok: true; userId: string } {
-    return { ok: true, userId: principal.userId };
-  }
-
-  @Public()
-  @UseGuards(DirectBearerGuard)
-  @Get('pat-direct')
-  patDirect(@CurrentPrincipal() principal: Principal): { ok: true; userId: string } {
-    return { ok: true, userId: principal.userId };
+  pat(@Req() request: Request): { ok: true; userId: string } {
+    return { ok: true, userId: principalOf(request).userId };
   }
 
   @Public()
@@ -202,7 +148,6 @@ export class BenchModule {
         ApiKeyTable,
         JwtGuard,
         BcryptApiKeyGuard,
-        DirectBearerGuard,
       ],
     };
   }

@@ -69,7 +69,8 @@ describe('Fail closed when a store is unreachable (embedded files)', () => {
     }
     await until(async () => (await status()) === 200);
     expect(await logLength(log)).toBe(before);
-    await t.http().get('/health/ready').expect(200);
+    // The projection resumes after its retry back-off, so readiness may follow a moment later.
+    await until(async () => (await t.http().get('/health/ready')).status === 200);
   });
 
   it('refuses with 503 while the read model file is gone, writes nothing, and recovers', async () => {

@@ -12,7 +12,10 @@ import { PROJECTORS, Projector } from './projector';
 
 /** One subscription feeds every projector; its checkpoint is stored under this name. */
 export const READ_MODEL_PROJECTION = 'read-model';
-const CATCH_UP_BATCH = 1000;
+// Events per read-model transaction while catching up, and while rebuilding from the start of
+// the log: fewer, larger commits (a commit rewrites every page the batch touched).
+const CATCH_UP_BATCH = 10_000;
+const BULK_LOAD_BATCH = 100_000;
 const MAX_RETRY_DELAY_MS = 30_000;
 
 export interface ProjectionStatus {
@@ -42,6 +45,7 @@ export class ProjectionRunner implements OnModuleDestroy {
   };
   private flushing: Promise<void> = Promise.resolve();
   private caughtUp = false;
+  private bulkLoading = false;
   private position: Position | null = null;
   private processed = 0;
   private lastError: string | null = null;
@@ -117,15 +121,18 @@ export class ProjectionRunner implements OnModuleDestroy {
     this.pending = { changes: [], position: null, events: 0 };
     const checkpoint = await this.readModel.getCheckpoint(READ_MODEL_PROJECTION);
     this.position = checkpoint;
+    // From the start of the log (a new or dropped read model) it is a rebuild: bulk-load it.
+    this.bulkLoading = checkpoint === null && !this.caughtUp;
+    if (this.bulkLoading) await this.readModel.setBulkLoading(true);
     this.subscription = this.eventStore.subscribeToAll({
       after: checkpoint,
       onEvent: (event, context) => this.handle(event, context),
       onCaughtUp: () => {
-        this.flushing = this.flushing.then(() => this.flush());
-        void this.flushing.then(
-          () => this.markCaughtUp(),
-          () => undefined,
-        );
+        this.flushing = this.flushing.then(() => this.flush()).then(() => this.markCaughtUp());
+        this.flushing.catch((error: unknown) => {
+          void this.subscription?.stop();
+          this.restartAfter(error);
+        });
       },
       onError: (error) => this.restartAfter(error),
     });
@@ -135,7 +142,8 @@ export class ProjectionRunner implements OnModuleDestroy {
     this.pending.changes.push(...this.project(event));
     this.pending.position = event.position;
     this.pending.events += 1;
-    if (!context.catchingUp || this.pending.events >= CATCH_UP_BATCH) {
+    const batch = this.bulkLoading ? BULK_LOAD_BATCH : CATCH_UP_BATCH;
+    if (!context.catchingUp || this.pending.events >= batch) {
       this.flushing = this.flushing.then(() => this.flush());
       await this.flushing;
     }
@@ -152,8 +160,10 @@ export class ProjectionRunner implements OnModuleDestroy {
     this.retryDelayMs = 250;
   }
 
-  private markCaughtUp(): void {
+  private async markCaughtUp(): Promise<void> {
     if (this.caughtUp) return;
+    await this.readModel.setBulkLoading(false);
+    this.bulkLoading = false;
     this.caughtUp = true;
     this.logger.log(`Read model caught up at position ${this.position ?? 'start'}`);
     for (const resolve of this.caughtUpWaiters.splice(0)) resolve();

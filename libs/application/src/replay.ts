@@ -8,7 +8,7 @@ import {
 import { READ_MODEL_PROJECTION } from './projection-runner';
 import type { Projector } from './projector';
 
-const PAGE = 2000;
+const PAGE = 10_000;
 
 export interface ReplayResult {
   readonly events: number;
@@ -27,17 +27,22 @@ export async function replayLog(
 ): Promise<ReplayResult> {
   let position: Position | null = null;
   let events = 0;
-  for (;;) {
-    const page = await eventStore.readAll({ after: position, maxCount: PAGE });
-    if (page.length === 0) return { events, position };
-    const changes: ReadModelChange[] = page.flatMap((event) =>
-      projectors.flatMap((projector) => projector(event)),
-    );
-    position = page[page.length - 1].position;
-    await readModel.applyChanges(changes, { projection: READ_MODEL_PROJECTION, position });
-    events += page.length;
-    onProgress(events, position);
-    if (page.length < PAGE) return { events, position };
+  await readModel.setBulkLoading(true);
+  try {
+    for (;;) {
+      const page = await eventStore.readAll({ after: position, maxCount: PAGE });
+      if (page.length === 0) return { events, position };
+      const changes: ReadModelChange[] = page.flatMap((event) =>
+        projectors.flatMap((projector) => projector(event)),
+      );
+      position = page[page.length - 1].position;
+      await readModel.applyChanges(changes, { projection: READ_MODEL_PROJECTION, position });
+      events += page.length;
+      onProgress(events, position);
+      if (page.length < PAGE) return { events, position };
+    }
+  } finally {
+    await readModel.setBulkLoading(false);
   }
 }
 

@@ -1,35 +1,33 @@
 import { CanActivate, ExecutionContext, ForbiddenException, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { StoreHealth } from '@pat/application';
-import { AuthGuard } from '@nestjs/passport';
 import type { Request, Response } from 'express';
 import { BearerChallengeException, describeRejection } from './bearer-challenge';
+import { BearerStrategy } from './bearer.strategy';
 import { ADMIN_ONLY, AUDIT_ACCESS, BEARER_ONLY, IS_PUBLIC, SESSION_ONLY } from './decorators';
 import type { Principal } from './principal';
 import { FailureLimiter } from './rate-limit/failure-limiter';
+import { clientKey } from './client-address';
+import { StrategyOutcome, runStrategy } from './run-strategy';
 import { SESSION_COOKIE, SessionService } from './session/session.service';
 
 /**
- * The stock @nestjs/passport guard turns every failure into a bare 401: it drops the strategy's
- * WWW-Authenticate challenge and its 400 for a malformed header. This one puts them back.
+ * The strategy's outcome as the caller's principal or the RFC 6750 answer: 400 for a malformed
+ * header, 401 with the strategy's challenge (and why) for a bad token. (The stock
+ * @nestjs/passport guard would turn them all into a bare 401.)
  */
-@Injectable()
-export class BearerAuthGuard extends AuthGuard('bearer') {
-  override handleRequest<T>(
-    error: unknown,
-    user: T | false,
-    info: unknown,
-    _context: ExecutionContext,
-    status?: unknown,
-  ): T {
-    if (error) throw error instanceof Error ? error : new Error('Bearer authentication failed');
-    if (user) return user;
-    if (status === 400) throw BearerChallengeException.invalidRequest();
-    const challenge = typeof info === 'string' ? info : '';
-    const description = /error_description="([^"]*)"/.exec(challenge)?.[1];
-    if (!/error="invalid_token"/.test(challenge)) throw BearerChallengeException.missing();
-    throw BearerChallengeException.invalidToken(description ?? describeRejection('invalid'));
+function principalFrom(outcome: StrategyOutcome): Principal {
+  if (outcome.kind === 'success') return outcome.user as Principal;
+  if (outcome.kind === 'error') {
+    throw outcome.error instanceof Error
+      ? outcome.error
+      : new Error('Bearer authentication failed');
   }
+  if (outcome.status === 400) throw BearerChallengeException.invalidRequest();
+  const challenge = outcome.challenge ?? '';
+  if (!/error="invalid_token"/.test(challenge)) throw BearerChallengeException.missing();
+  const description = /error_description="([^"]*)"/.exec(challenge)?.[1];
+  throw BearerChallengeException.invalidToken(description ?? describeRejection('invalid'));
 }
 
 /**
@@ -41,34 +39,36 @@ export class BearerAuthGuard extends AuthGuard('bearer') {
 export class AuthenticationGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly bearer: BearerAuthGuard,
+    private readonly bearer: BearerStrategy,
     private readonly sessions: SessionService,
     private readonly failures: FailureLimiter,
     private readonly stores: StoreHealth,
   ) {}
 
+  /** Each route's decorators, read once per route (controller class, then handler). */
+  private readonly rulesByRoute = new WeakMap<object, WeakMap<object, RouteRules>>();
+
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    const rules = this.rulesOf(context);
+    if (rules.isPublic) return true;
     const request = context.switchToHttp().getRequest<Request>();
     // Fail closed: no credential is honoured while a store is unreachable.
     this.stores.assertAvailable();
 
     const authorization = request.headers.authorization;
     if (authorization !== undefined) {
-      const client = clientKey(request);
-      this.failures.assertAllowed('bearer', client);
+      this.failures.assertAllowed('bearer', () => clientKey(request));
       try {
         // Present but empty is malformed, not absent (passport-http-bearer would ignore it).
         if (authorization.trim() === '') throw BearerChallengeException.invalidRequest();
-        await this.bearer.canActivate(context);
+        request.user = principalFrom(await runStrategy(this.bearer, request));
       } catch (error) {
         if (error instanceof BearerChallengeException) {
-          await this.failures.recordFailure('bearer', client);
+          await this.failures.recordFailure('bearer', clientKey(request));
         }
         throw error;
       }
-    } else if (this.reflector.getAllAndOverride<boolean>(BEARER_ONLY, targets)) {
+    } else if (rules.bearerOnly) {
       throw BearerChallengeException.missing();
     } else {
       const cookies = request.cookies as Record<string, string> | undefined;
@@ -85,27 +85,47 @@ export class AuthenticationGuard implements CanActivate {
         .getResponse<Response>()
         .setHeader('Token-Expiration', principal.tokenExpiresAt);
     }
-    if (
-      this.reflector.getAllAndOverride<boolean>(SESSION_ONLY, targets) &&
-      principal.authMethod !== 'session'
-    ) {
+    if (rules.sessionOnly && principal.authMethod !== 'session') {
       throw new ForbiddenException('This needs a signed-in browser session; a token cannot do it');
     }
-    if (this.reflector.getAllAndOverride<boolean>(ADMIN_ONLY, targets) && !principal.isAdmin) {
+    if (rules.adminOnly && !principal.isAdmin) {
       throw new ForbiddenException('Only system administrators may do this');
     }
-    if (
-      this.reflector.getAllAndOverride<boolean>(AUDIT_ACCESS, targets) &&
-      !principal.isAdmin &&
-      !principal.isAuditor
-    ) {
+    if (rules.auditAccess && !principal.isAdmin && !principal.isAuditor) {
       throw new ForbiddenException('Only system administrators and auditors may do this');
     }
     return true;
   }
+
+  private rulesOf(context: ExecutionContext): RouteRules {
+    const controller = context.getClass();
+    const handler = context.getHandler();
+    let rulesOfController = this.rulesByRoute.get(controller);
+    if (!rulesOfController) {
+      rulesOfController = new WeakMap();
+      this.rulesByRoute.set(controller, rulesOfController);
+    }
+    let rules = rulesOfController.get(handler);
+    if (!rules) {
+      const flag = (key: string) =>
+        this.reflector.getAllAndOverride<boolean>(key, [handler, controller]) === true;
+      rules = {
+        isPublic: flag(IS_PUBLIC),
+        bearerOnly: flag(BEARER_ONLY),
+        sessionOnly: flag(SESSION_ONLY),
+        adminOnly: flag(ADMIN_ONLY),
+        auditAccess: flag(AUDIT_ACCESS),
+      };
+      rulesOfController.set(handler, rules);
+    }
+    return rules;
+  }
 }
 
-/** The client a failure is counted against: its address (behind proxies: see TRUST_PROXY). */
-export function clientKey(request: Request): string {
-  return request.ip ?? request.socket.remoteAddress ?? 'unknown';
+interface RouteRules {
+  readonly isPublic: boolean;
+  readonly bearerOnly: boolean;
+  readonly sessionOnly: boolean;
+  readonly adminOnly: boolean;
+  readonly auditAccess: boolean;
 }

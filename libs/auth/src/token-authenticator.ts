@@ -1,12 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { READ_MODEL, ReadModel } from '@pat/read-model';
+import {
+  READ_MODEL,
+  ReadModel,
+  TokenCredential,
+  TokenPolicyRecord,
+  TokenRecord,
+  UserRecord,
+} from '@pat/read-model';
 import { APP_CONFIG, AppConfig, CLOCK, Clock } from '@pat/shared';
 import {
   DEFAULT_TOKEN_POLICY,
   effectiveExpiry,
   hashToken,
   isWellFormedToken,
-  tokenStatus,
+  statusGivenExpiry,
 } from '@pat/tokens/domain';
 import type { Principal } from './principal';
 
@@ -27,14 +34,31 @@ export type TokenAuthentication =
       readonly token: PresentedToken | null;
     };
 
+/** What one version of a token, its owner and the policy add up to, but the clock. */
+interface Reading {
+  readonly owner: UserRecord | null;
+  readonly policy: TokenPolicyRecord | null;
+  readonly found: PresentedToken;
+  /** The caller, if the token is in force; null when the owner is gone. */
+  readonly principal: Principal | null;
+  readonly revoked: boolean;
+  /** The effective expiry (the policy may cap the requested one), epoch milliseconds. */
+  readonly expiresAtMs: number;
+}
+
 /**
- * Checks a presented token: format and checksum first (no lookup for garbage), then the SHA-256
- * lookup, the owner and the status under the current policy and clock. Read-model failures
- * propagate, so the caller fails closed.
+ * Checks a presented token: format and checksum first (no lookup for garbage), then one
+ * read-model lookup by SHA-256 (token, owner and policy together), then the owner and the status
+ * under the current policy and clock. Read-model failures propagate, so the caller fails closed.
  */
 @Injectable()
 export class TokenAuthenticator {
   private readonly prefix: string;
+  /**
+   * Readings by token document. Adapters that cache documents return the same objects until a
+   * document changes, so the principal is built once per version instead of once per request.
+   */
+  private readonly readings = new WeakMap<TokenRecord, Reading>();
 
   constructor(
     @Inject(READ_MODEL) private readonly readModel: ReadModel,
@@ -48,38 +72,43 @@ export class TokenAuthenticator {
     if (!isWellFormedToken(this.prefix, presented)) {
       return { ok: false, reason: 'invalid', token: null };
     }
-    const token = await this.readModel.findTokenByHash(hashToken(presented));
-    if (!token) return { ok: false, reason: 'invalid', token: null };
-    const found: PresentedToken = {
-      tokenId: token.tokenId,
-      userId: token.userId,
-      lastUsedAt: token.lastUsedAt,
-    };
-    const [user, policyRecord] = await Promise.all([
-      this.readModel.findUserById(token.userId),
-      this.readModel.getTokenPolicy(),
-    ]);
+    const credential = await this.readModel.findTokenCredential(hashToken(presented));
+    if (!credential) return { ok: false, reason: 'invalid', token: null };
+    const { found, principal, revoked, expiresAtMs } = this.read(credential);
     // A deleted user's tokens stop at once, before their revocation events are even written.
-    if (!user || user.deletedAt !== null) {
-      return { ok: false, reason: 'revoked', token: found };
-    }
-    const policy = policyRecord ?? DEFAULT_TOKEN_POLICY;
-    const status = tokenStatus(token, policy, this.clock.now());
+    if (!principal) return { ok: false, reason: 'revoked', token: found };
+    const status = statusGivenExpiry(revoked, expiresAtMs, this.clock.now().getTime());
     if (status === 'Revoked') return { ok: false, reason: 'revoked', token: found };
     if (status === 'Expired') return { ok: false, reason: 'expired', token: found };
-    return {
-      ok: true,
-      token: found,
-      principal: {
-        userId: user.userId,
-        username: user.username,
-        isAdmin: user.isAdmin,
-        isAuditor: user.isAuditor,
-        authMethod: 'token',
-        tokenId: token.tokenId,
-        tokenExpiresAt: effectiveExpiry(token, policy).expiresAt.toISOString(),
-        sessionId: null,
-      },
+    return { ok: true, token: found, principal };
+  }
+
+  private read(credential: TokenCredential): Reading {
+    const { token, owner, policy } = credential;
+    const known = this.readings.get(token);
+    if (known && known.owner === owner && known.policy === policy) return known;
+    const expiresAt = effectiveExpiry(token, policy ?? DEFAULT_TOKEN_POLICY).expiresAt;
+    const reading: Reading = {
+      owner,
+      policy,
+      found: { tokenId: token.tokenId, userId: token.userId, lastUsedAt: token.lastUsedAt },
+      principal:
+        owner && owner.deletedAt === null
+          ? Object.freeze({
+              userId: owner.userId,
+              username: owner.username,
+              isAdmin: owner.isAdmin,
+              isAuditor: owner.isAuditor,
+              authMethod: 'token',
+              tokenId: token.tokenId,
+              tokenExpiresAt: expiresAt.toISOString(),
+              sessionId: null,
+            })
+          : null,
+      revoked: token.revokedAt !== null,
+      expiresAtMs: expiresAt.getTime(),
     };
+    this.readings.set(token, reading);
+    return reading;
   }
 }

@@ -67,8 +67,13 @@ export class FailureLimiter implements OnModuleDestroy {
     this.limiters = { bearer: make('bearer'), login: make('login') };
   }
 
-  /** Throws 429 if the client is blocked; synchronous and in memory. */
-  assertAllowed(kind: FailureKind, key: string): void {
+  /**
+   * Throws 429 if the client is blocked; synchronous and in memory. The key is worked out only
+   * when some client is blocked at all (finding the caller's address is not free).
+   */
+  assertAllowed(kind: FailureKind, keyOf: string | (() => string)): void {
+    if (this.blockedUntil.size === 0) return;
+    const key = typeof keyOf === 'string' ? keyOf : keyOf();
     const until = this.blockedUntil.get(`${kind}:${key}`);
     if (until === undefined) return;
     const wait = until - Date.now();

@@ -13,15 +13,22 @@ import {
   ReadModelCollection,
   ReadModelChange,
   ReadModelUnavailableError,
+  TokenCredential,
   TokenPolicyRecord,
   TokenRecord,
   UserRecord,
 } from '../read-model.port';
+import { DocumentCache } from './document-cache';
 
 export interface SqliteReadModelOptions {
   /** Path of the database file, or ':memory:'. */
   readonly filename: string;
+  /** Parsed documents kept in memory for reads by id and by token hash (0: none). */
+  readonly cacheEntries?: number;
 }
+
+/** About 1 KB each: the tokens, owners and policy of the busiest 10 000 callers. */
+const DEFAULT_CACHE_ENTRIES = 10_000;
 
 type Collection = ReadModelChange['collection'];
 
@@ -34,6 +41,10 @@ const INDEXED: Record<Collection, Record<string, string>> = {
   tokenPolicy: {},
 };
 
+const INDEXED_FIELDS = Object.fromEntries(
+  Object.entries(INDEXED).map(([collection, columns]) => [collection, Object.values(columns)]),
+) as Record<Collection, string[]>;
+
 const TABLE: Record<Collection, string> = {
   tokens: 'tokens',
   users: 'users',
@@ -41,6 +52,21 @@ const TABLE: Record<Collection, string> = {
   memberships: 'memberships',
   tokenPolicy: 'token_policy',
 };
+
+/** What the queries other than by id need; dropped during a bulk load, built again after it. */
+const SECONDARY_INDEXES = `
+  CREATE UNIQUE INDEX IF NOT EXISTS tokens_by_hash ON tokens (token_hash);
+  CREATE INDEX IF NOT EXISTS tokens_by_user ON tokens (user_id, created_at DESC);
+  CREATE INDEX IF NOT EXISTS users_by_username ON users (username_key);
+  CREATE INDEX IF NOT EXISTS memberships_by_user ON memberships (user_id, project_id);
+  CREATE INDEX IF NOT EXISTS memberships_by_project ON memberships (project_id, user_id);
+`;
+const CLEAR_ALL = `DELETE FROM tokens; DELETE FROM users; DELETE FROM projects;
+  DELETE FROM memberships; DELETE FROM token_policy; DELETE FROM checkpoints;`;
+
+/** SQLite page cache while bulk loading, KiB (negative: a size, not a page count). */
+const BULK_CACHE_KIB = -256 * 1024;
+const SECONDARY_INDEX_NAMES = [...SECONDARY_INDEXES.matchAll(/EXISTS (\w+) ON/g)].map((m) => m[1]);
 
 interface StoredRow {
   revision: number;
@@ -51,6 +77,12 @@ interface StoredRow {
  * The embedded read model: documents as JSON in a SQLite file of their own (so it can be
  * deleted and rebuilt without touching the event log), with the fields queries need copied
  * into indexed columns. A batch of changes and its checkpoint commit in one transaction.
+ *
+ * One process owns the file: the connection holds an exclusive lock from open to close. No other
+ * connection can change the documents behind its back, so reads by id and by token hash are
+ * answered from a cache of parsed documents that this connection keeps right by dropping the
+ * entries of every document it writes. The lock also spares SQLite the file-lock system calls it
+ * would make around every statement, which cost more than the statement itself.
  */
 export class SqliteReadModel implements ReadModel {
   private readonly db: Database.Database;
@@ -59,6 +91,8 @@ export class SqliteReadModel implements ReadModel {
   private readonly select: Record<Collection, Database.Statement<[string], StoredRow>>;
   private readonly upsert: Record<Collection, Database.Statement<unknown[]>>;
   private readonly queries;
+  private readonly cache: DocumentCache<Collection | 'tokenHash'>;
+  private readonly defaultCacheSize: number;
   private readonly applyTransaction: (
     changes: readonly ReadModelChange[],
     checkpoint?: ProjectionCheckpoint,
@@ -68,22 +102,23 @@ export class SqliteReadModel implements ReadModel {
     if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true });
     this.db = new Database(options.filename);
     this.file = new FileIdentity(options.filename);
+    this.cache = new DocumentCache(options.cacheEntries ?? DEFAULT_CACHE_ENTRIES);
+    // Waits out a previous owner that is still shutting down.
+    this.db.pragma('busy_timeout = 5000');
+    this.takeExclusiveLock(options.filename);
     this.db.pragma('journal_mode = WAL');
     // Rebuildable from the log, so a lost last transaction on power failure is acceptable.
     this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
+    this.defaultCacheSize = this.db.pragma('cache_size', { simple: true }) as number;
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS tokens (
         id TEXT PRIMARY KEY, revision INTEGER NOT NULL, doc TEXT NOT NULL,
         token_hash TEXT, user_id TEXT, created_at TEXT
       );
-      CREATE UNIQUE INDEX IF NOT EXISTS tokens_by_hash ON tokens (token_hash);
-      CREATE INDEX IF NOT EXISTS tokens_by_user ON tokens (user_id, created_at DESC);
       CREATE TABLE IF NOT EXISTS users (
         id TEXT PRIMARY KEY, revision INTEGER NOT NULL, doc TEXT NOT NULL,
         username_key TEXT, deleted_at TEXT
       );
-      CREATE INDEX IF NOT EXISTS users_by_username ON users (username_key);
       CREATE TABLE IF NOT EXISTS projects (
         id TEXT PRIMARY KEY, revision INTEGER NOT NULL, doc TEXT NOT NULL, name TEXT
       );
@@ -91,15 +126,20 @@ export class SqliteReadModel implements ReadModel {
         id TEXT PRIMARY KEY, revision INTEGER NOT NULL, doc TEXT NOT NULL,
         project_id TEXT, user_id TEXT, role TEXT
       );
-      CREATE INDEX IF NOT EXISTS memberships_by_user ON memberships (user_id, project_id);
-      CREATE INDEX IF NOT EXISTS memberships_by_project ON memberships (project_id, user_id);
       CREATE TABLE IF NOT EXISTS token_policy (
         id TEXT PRIMARY KEY, revision INTEGER NOT NULL, doc TEXT NOT NULL
       );
       CREATE TABLE IF NOT EXISTS checkpoints (
         projection TEXT PRIMARY KEY, position TEXT NOT NULL
       );
+      CREATE TABLE IF NOT EXISTS bulk_loading (since TEXT NOT NULL);
     `);
+    // A rebuild that stopped half way ran without syncs to disk, so none of it is trusted: it
+    // starts again from the beginning of the log.
+    if (this.db.prepare('SELECT COUNT(*) FROM bulk_loading').pluck().get() !== 0) {
+      this.db.exec(`${CLEAR_ALL} DELETE FROM bulk_loading;`);
+    }
+    this.db.exec(SECONDARY_INDEXES);
 
     const collections = Object.keys(TABLE) as Collection[];
     this.select = Object.fromEntries(
@@ -177,21 +217,62 @@ export class SqliteReadModel implements ReadModel {
     return this.run(() => this.applyTransaction(changes, checkpoint));
   }
 
+  /**
+   * During a rebuild every batch would update five secondary B-trees at random places; instead
+   * the indexes go, and come back built in one sorted pass at the end, and nothing waits for
+   * the disk until then. A marker row makes the next open discard a bulk load that was cut off.
+   */
+  setBulkLoading(on: boolean): Promise<void> {
+    return this.run(() => {
+      const loading = this.db.prepare('SELECT COUNT(*) FROM bulk_loading').pluck().get() !== 0;
+      if (on && !loading) {
+        this.db.transaction(() => {
+          this.db
+            .prepare('INSERT INTO bulk_loading (since) VALUES (?)')
+            .run(new Date().toISOString());
+          for (const name of SECONDARY_INDEX_NAMES) this.db.exec(`DROP INDEX IF EXISTS ${name}`);
+        })();
+        // Room for the pages of a bulk batch, so they are written once at commit (about 100 MB
+        // for 100 000 events); handed back afterwards.
+        this.db.pragma(`cache_size = ${BULK_CACHE_KIB}`);
+        // No waiting for the disk meanwhile: an interrupted bulk load is discarded (see open).
+        this.db.pragma('synchronous = OFF');
+      } else if (!on && loading) {
+        this.db.pragma('synchronous = NORMAL');
+        this.db.exec(SECONDARY_INDEXES);
+        // Everything written without syncs reaches the disk, synced, before the marker goes.
+        this.db.pragma('wal_checkpoint(TRUNCATE)');
+        this.db.exec('DELETE FROM bulk_loading');
+        this.db.pragma(`cache_size = ${this.defaultCacheSize}`);
+      }
+    });
+  }
+
   getCheckpoint(projection: string): Promise<Position | null> {
     return this.run(() => this.queries.checkpoint.get(projection)?.position ?? null);
   }
 
   clear(): Promise<void> {
     return this.run(() => {
-      this.db.exec(
-        `DELETE FROM tokens; DELETE FROM users; DELETE FROM projects; DELETE FROM memberships;
-         DELETE FROM token_policy; DELETE FROM checkpoints;`,
-      );
+      this.cache.clear();
+      this.db.exec(CLEAR_ALL);
     });
   }
 
   findTokenByHash(tokenHash: string): Promise<TokenRecord | null> {
-    return this.run(() => parseDoc<TokenRecord>(this.queries.tokenByHash.get(tokenHash)));
+    return this.run(() => this.tokenByHash(tokenHash));
+  }
+
+  findTokenCredential(tokenHash: string): Promise<TokenCredential | null> {
+    return this.run(() => {
+      const token = this.tokenByHash(tokenHash);
+      if (!token) return null;
+      return {
+        token,
+        owner: this.readDoc<UserRecord>('users', token.userId),
+        policy: this.readDoc<TokenPolicyRecord>('tokenPolicy', 'current'),
+      };
+    });
   }
 
   findTokenById(tokenId: string): Promise<TokenRecord | null> {
@@ -281,16 +362,56 @@ export class SqliteReadModel implements ReadModel {
     this.db.close();
   }
 
-  private readDoc<T>(collection: Collection, id: string): T | null {
-    return parseDoc<T>(this.select[collection].get(id));
+  /** By id, through the cache. */
+  private readDoc<T extends object>(collection: Collection, id: string): T | null {
+    const cached = this.cache.get<T>(collection, id);
+    if (cached !== undefined) return cached;
+    return this.cache.set(collection, id, parseDoc<T>(this.select[collection].get(id)));
+  }
+
+  /** Through the cache; unknown hashes are not remembered (anyone can present one). */
+  private tokenByHash(tokenHash: string): TokenRecord | null {
+    const cached = this.cache.get<TokenRecord>('tokenHash', tokenHash);
+    if (cached) return cached;
+    const token = parseDoc<TokenRecord>(this.queries.tokenByHash.get(tokenHash));
+    return token ? this.cache.set('tokenHash', tokenHash, token) : null;
+  }
+
+  /** Takes the lock now (SQLite would on first write), so a second owner fails at start. */
+  private takeExclusiveLock(filename: string): void {
+    try {
+      // Takes effect for a new file only: larger pages make bulk loads and documents cheaper.
+      this.db.pragma('page_size = 16384');
+      // Before WAL mode: then the WAL index lives in this process's memory, not shared memory.
+      this.db.pragma('locking_mode = EXCLUSIVE');
+      this.db.exec('BEGIN EXCLUSIVE; COMMIT');
+    } catch (error) {
+      this.db.close();
+      if (error instanceof Database.SqliteError && error.code.startsWith('SQLITE_BUSY')) {
+        throw new ReadModelUnavailableError(
+          `The read model ${filename} is open in another process. The embedded stores serve ` +
+            'one API process: stop the other one (or use MONGODB_URI for several instances).',
+          { cause: error },
+        );
+      }
+      throw error;
+    }
   }
 
   private applyOne(change: ReadModelChange): number {
-    const current = this.select[change.collection].get(change.id);
+    // Revision 0 is the first event of the document's stream: no earlier version can exist, and
+    // a stored one is this same change delivered again, which the upsert's guard skips. (Most
+    // changes of a rebuild are such; it saves a lookup each.)
+    const current =
+      change.revision === 0 ? undefined : this.select[change.collection].get(change.id);
     if (current && current.revision >= change.revision) return 0;
     const base = current ? (JSON.parse(current.doc) as Record<string, unknown>) : {};
     const doc: Record<string, unknown> = { ...base, ...change.set, revision: change.revision };
-    const indexed = Object.values(INDEXED[change.collection]).map((field) => doc[field] ?? null);
+    // Dropped before the write: if the transaction rolls back, the next read reloads.
+    this.cache.delete(change.collection, change.id);
+    if (typeof base.tokenHash === 'string') this.cache.delete('tokenHash', base.tokenHash);
+    if (typeof doc.tokenHash === 'string') this.cache.delete('tokenHash', doc.tokenHash);
+    const indexed = INDEXED_FIELDS[change.collection].map((field) => doc[field] ?? null);
     return this.upsert[change.collection].run(
       change.id,
       change.revision,

@@ -11,6 +11,7 @@ import {
   ReadModelUnavailableError,
   mergeChanges,
   TokenPolicyRecord,
+  TokenCredential,
   TokenRecord,
   UserRecord,
 } from '../read-model.port';
@@ -261,6 +262,20 @@ export class MongoReadModel implements ReadModel {
     return this.run(async () =>
       toToken(await this.tokens.findOne({ tokenHash: { $eq: tokenHash } }).lean<TokenDoc>()),
     );
+  }
+
+  /** Nothing to trade: the upserts are the same either way, and indexes must stay for others. */
+  async setBulkLoading(_on: boolean): Promise<void> {}
+
+  async findTokenCredential(tokenHash: string): Promise<TokenCredential | null> {
+    // Read on every request and never cached here: other API instances write this database.
+    const token = await this.findTokenByHash(tokenHash);
+    if (!token) return null;
+    const [owner, policy] = await Promise.all([
+      this.findUserById(token.userId),
+      this.getTokenPolicy(),
+    ]);
+    return { token, owner, policy };
   }
 
   findTokenById(tokenId: string): Promise<TokenRecord | null> {

@@ -256,6 +256,48 @@ export function describeReadModelContract(
       expect(await readModel.findMembership(randomUUID(), 'u1')).toBeNull();
     });
 
+    it('finds a token with its owner and the policy in one read, never older than the last change', async () => {
+      const owner = userCreated();
+      const created = tokenCreated({ userId: owner.id });
+      const hash = created.set.tokenHash!;
+      expect(await readModel.findTokenCredential(hash)).toBeNull();
+      await readModel.applyChanges([created]);
+      // Read before the owner and the policy exist: whatever an adapter keeps must follow.
+      expect(await readModel.findTokenCredential(hash)).toEqual({
+        token: { ...created.set, revision: 0 },
+        owner: null,
+        policy: null,
+      });
+      await readModel.applyChanges([
+        owner,
+        { collection: 'tokenPolicy', id: 'current', revision: 0, set: { maxLifetimeDays: 30 } },
+      ]);
+      expect(await readModel.findTokenCredential(hash)).toEqual({
+        token: { ...created.set, revision: 0 },
+        owner: { ...owner.set, revision: 0 },
+        policy: { maxLifetimeDays: 30, revision: 0 },
+      });
+      await readModel.applyChanges([
+        {
+          collection: 'tokens',
+          id: created.id,
+          revision: 1,
+          set: { revokedAt: '2026-01-02T00:00:00.000Z', revokedReason: 'user' },
+        },
+        { collection: 'users', id: owner.id, revision: 1, set: { isAdmin: true } },
+        { collection: 'tokenPolicy', id: 'current', revision: 1, set: { maxLifetimeDays: 7 } },
+      ]);
+      const after = await readModel.findTokenCredential(hash);
+      expect(after?.token.revokedAt).toBe('2026-01-02T00:00:00.000Z');
+      expect(after?.owner?.isAdmin).toBe(true);
+      expect(after?.policy?.maxLifetimeDays).toBe(7);
+      expect(await readModel.findTokenByHash(hash)).toEqual(after?.token);
+      await readModel.clear();
+      expect(await readModel.findTokenCredential(hash)).toBeNull();
+      expect(await readModel.findUserById(owner.id)).toBeNull();
+      expect(await readModel.getTokenPolicy()).toBeNull();
+    });
+
     it('keeps the token policy as a single document', async () => {
       expect(await readModel.getTokenPolicy()).toBeNull();
       await readModel.applyChanges([

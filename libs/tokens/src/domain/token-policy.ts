@@ -72,5 +72,19 @@ export function tokenStatus(
   now: Date,
 ): TokenStatus {
   if (token.revokedAt !== null) return 'Revoked';
-  return effectiveExpiry(token, policy).expiresAt.getTime() <= now.getTime() ? 'Expired' : 'Active';
+  return statusGivenExpiry(
+    false,
+    effectiveExpiry(token, policy).expiresAt.getTime(),
+    now.getTime(),
+  );
+}
+
+/** tokenStatus with the effective expiry already worked out (the bearer check keeps it). */
+export function statusGivenExpiry(
+  revoked: boolean,
+  expiresAtMs: number,
+  nowMs: number,
+): TokenStatus {
+  if (revoked) return 'Revoked';
+  return expiresAtMs <= nowMs ? 'Expired' : 'Active';
 }

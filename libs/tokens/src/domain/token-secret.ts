@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 
 /**
@@ -55,7 +55,8 @@ export function isWellFormedToken(prefix: string, candidate: string): boolean {
 }
 
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
+  // The one-shot form: a third of createHash()'s cost, and it runs on every request.
+  return hash('sha256', token, 'hex');
 }
 
 /** What listings show instead of the token: the prefix and the last four characters. */

@@ -34,19 +34,28 @@ export class TokenUsageRecorder {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /**
+   * Origin and context are asked for only when a use is recorded: working out the caller's
+   * address costs more than the rest of an authenticated request's check.
+   */
   recordUse(
     token: { tokenId: string; lastUsedAt: string | null },
-    origin: RequestOrigin,
-    context: CommandContext,
+    originOf: () => RequestOrigin,
+    contextOf: () => CommandContext,
   ): void {
     const now = this.clock.now();
+    const key = `used:${token.tokenId}`;
+    const last = this.lastRecorded.get(key);
+    if (last !== undefined && now.getTime() - last < this.interval) return;
     // After a restart the read model still knows the last recorded use.
-    if (token.lastUsedAt && now.getTime() - Date.parse(token.lastUsedAt) < this.interval) {
-      this.lastRecorded.set(`used:${token.tokenId}`, Date.parse(token.lastUsedAt));
+    const lastInReadModel = token.lastUsedAt ? Date.parse(token.lastUsedAt) : NaN;
+    if (now.getTime() - lastInReadModel < this.interval) {
+      this.lastRecorded.set(key, lastInReadModel);
       return;
     }
-    if (!this.claim(`used:${token.tokenId}`, now)) return;
-    this.later(token.tokenId, context, (state) =>
+    if (!this.claim(key, now)) return;
+    const origin = originOf();
+    this.later(token.tokenId, contextOf(), (state) =>
       decideRecordUse(state, { ...origin, usedAt: now }),
     );
   }
@@ -54,12 +63,13 @@ export class TokenUsageRecorder {
   recordRejection(
     tokenId: string,
     reason: RejectionReason,
-    origin: RequestOrigin,
-    context: CommandContext,
+    originOf: () => RequestOrigin,
+    contextOf: () => CommandContext,
   ): void {
     const now = this.clock.now();
     if (!this.claim(`rejected:${tokenId}`, now)) return;
-    this.later(tokenId, context, (state) =>
+    const origin = originOf();
+    this.later(tokenId, contextOf(), (state) =>
       decideRecordRejection(state, { ...origin, rejectedAt: now, reason }),
     );
   }
