@@ -5,9 +5,6 @@
  *
  * argv[2] is JSON: { dataDir, backend: 'embedded' | 'mongo', mongoUri?, probe }. Sends back the
  * events applied, the seconds from start() to caught-up, and whether the probes check out.
- *
- * Experiments: BENCH_RM_PRAGMAS="synchronous=OFF;cache_size=-262144" applies those pragmas to the
- * embedded read model's connection before the rebuild (to measure a proposal, not by default).
  */
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
@@ -45,9 +42,6 @@ async function main(): Promise<void> {
       : new SqliteReadModel({ filename: join(options.dataDir, 'rebuilt-read-model.sqlite') });
   if ((await readModel.getCheckpoint('read-model')) !== null) {
     throw new Error('the read model to rebuild is not empty');
-  }
-  for (const pragma of (process.env.BENCH_RM_PRAGMAS ?? '').split(';').filter(Boolean)) {
-    (readModel as unknown as { db: { pragma(p: string): unknown } }).db.pragma(pragma);
   }
   const runner = new ProjectionRunner(eventStore, readModel, allProjectors());
 

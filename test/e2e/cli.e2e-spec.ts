@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { ALL_PROJECTORS } from '@pat/backends';
 import { compareReadModels, replayLog } from '@pat/application';
-import { SqliteEventStore } from '@pat/event-store';
+import { EVENT_STORE, SqliteEventStore } from '@pat/event-store';
 import { SqliteReadModel } from '@pat/read-model';
 import Database from 'better-sqlite3';
 import {
@@ -210,4 +210,34 @@ describe('Operator CLI', () => {
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
+
+  it('answers from the event log while the API runs; a read-model command names the lock', async () => {
+    const t = await startTestApp();
+    try {
+      const status = cli(t.dataDir, 'token-status', '--at', '2026-03-01T12:00:00Z', '--json');
+      expect(status.stderr).toBe('');
+      expect(status.code).toBe(0);
+      const created = cli(
+        t.dataDir,
+        'create-user',
+        '--username',
+        'while-running',
+        '--password',
+        'while-running-password',
+      );
+      if (backendEnvironment(t.dataDir).MONGODB_URI) {
+        expect(created.code).toBe(0);
+      } else {
+        // The embedded read model belongs to the running API: refused, and nothing written.
+        expect(created.code).toBe(1);
+        expect(created.stderr).toMatch(/is open in another process/);
+        const events = await t.app
+          .get<SqliteEventStore>(EVENT_STORE)
+          .readAll({ maxCount: 100_000 });
+        expect(events.some((e) => JSON.stringify(e.data).includes('while-running'))).toBe(false);
+      }
+    } finally {
+      await t.dispose();
+    }
+  }, 60_000);
 });

@@ -15,7 +15,7 @@ export class CliModule {
     return {
       module: CliModule,
       imports: [
-        BackendsModule.forRoot(config, systemClock),
+        BackendsModule.forRoot(config, systemClock, { readModelOnFirstUse: true }),
         CqrsModule.forRoot(),
         AuthModule,
         IdentityModule,

@@ -19,7 +19,7 @@ import { MongoSessionStore } from '@pat/auth/session/mongo-session-store';
 import { EVENT_STORE, EventStore, SqliteEventStore } from '@pat/event-store';
 import { EventStoreDbEventStore } from '@pat/event-store/eventstoredb/eventstoredb-event-store';
 import { projectProjectEvents, projectUserEvents } from '@pat/identity';
-import { READ_MODEL, ReadModel, SqliteReadModel } from '@pat/read-model';
+import { READ_MODEL, ReadModel, SqliteReadModel, openOnFirstUse } from '@pat/read-model';
 import { MongoReadModel } from '@pat/read-model/mongo/mongo-read-model';
 import { APP_CONFIG, AppConfig, CLOCK, Clock } from '@pat/shared';
 import { projectTokenEvents } from '@pat/tokens';
@@ -43,7 +43,17 @@ export class BackendsModule implements OnApplicationShutdown {
     @Inject(SESSION_STORE) private readonly sessionStore: SessionStore,
   ) {}
 
-  static forRoot(config: AppConfig, clock: Clock): DynamicModule {
+  /**
+   * `readModelOnFirstUse`: open the embedded read model only when something uses it (the CLI,
+   * whose commands mostly read the event log while the API holds the read model's lock).
+   */
+  static forRoot(
+    config: AppConfig,
+    clock: Clock,
+    options: { readModelOnFirstUse?: boolean } = {},
+  ): DynamicModule {
+    const embeddedReadModel = () =>
+      new SqliteReadModel({ filename: join(config.dataDir, 'read-model.sqlite') });
     return {
       module: BackendsModule,
       providers: [
@@ -70,7 +80,9 @@ export class BackendsModule implements OnApplicationShutdown {
           useFactory: async (): Promise<ReadModel> =>
             config.mongodbUri
               ? MongoReadModel.connect(config.mongodbUri)
-              : new SqliteReadModel({ filename: join(config.dataDir, 'read-model.sqlite') }),
+              : options.readModelOnFirstUse
+                ? openOnFirstUse(embeddedReadModel)
+                : embeddedReadModel(),
         },
         {
           provide: SESSION_STORE,

@@ -1,2 +1,3 @@
 export * from './read-model.port';
 export * from './embedded/sqlite-read-model';
+export * from './embedded/open-on-first-use';

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { CommandBus } from '@nestjs/cqrs';
+import { READ_MODEL, ReadModel } from '@pat/read-model';
 import { CreateUserCommand } from '@pat/identity/create-user/create-user.command';
 import type { UserView } from '@pat/identity/user-view';
 import { withContext } from '../cli.module';
@@ -27,8 +28,11 @@ export const createUserCommand = new Command('create-user')
     }) => {
       const password = options.password ?? process.env.PAT_PASSWORD;
       if (!password) throw new Error('Give a password with --password or PAT_PASSWORD');
-      const user = await withContext((context) =>
-        context.get(CommandBus).execute<UserView>(
+      const user = await withContext(async (context) => {
+        // The user is shown from the read model once created: make sure it can be opened
+        // before anything is written (on the embedded stores the running API holds it).
+        await context.get<ReadModel>(READ_MODEL).ping();
+        return context.get(CommandBus).execute<UserView>(
           new CreateUserCommand(
             {
               username: options.username,
@@ -40,8 +44,8 @@ export const createUserCommand = new Command('create-user')
             },
             { actor: { userId: null, via: 'cli' }, requestId: null },
           ),
-        ),
-      );
+        );
+      });
       print(`Created user ${user.username} (${user.id})`);
     },
   );

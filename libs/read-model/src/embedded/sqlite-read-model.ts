@@ -105,41 +105,49 @@ export class SqliteReadModel implements ReadModel {
     this.cache = new DocumentCache(options.cacheEntries ?? DEFAULT_CACHE_ENTRIES);
     // Waits out a previous owner that is still shutting down.
     this.db.pragma('busy_timeout = 5000');
-    this.takeExclusiveLock(options.filename);
-    this.db.pragma('journal_mode = WAL');
-    // Rebuildable from the log, so a lost last transaction on power failure is acceptable.
-    this.db.pragma('synchronous = NORMAL');
-    this.defaultCacheSize = this.db.pragma('cache_size', { simple: true }) as number;
-    this.db.exec(`
-      CREATE TABLE IF NOT EXISTS tokens (
-        id TEXT PRIMARY KEY, revision INTEGER NOT NULL, doc TEXT NOT NULL,
-        token_hash TEXT, user_id TEXT, created_at TEXT
-      );
-      CREATE TABLE IF NOT EXISTS users (
-        id TEXT PRIMARY KEY, revision INTEGER NOT NULL, doc TEXT NOT NULL,
-        username_key TEXT, deleted_at TEXT
-      );
-      CREATE TABLE IF NOT EXISTS projects (
-        id TEXT PRIMARY KEY, revision INTEGER NOT NULL, doc TEXT NOT NULL, name TEXT
-      );
-      CREATE TABLE IF NOT EXISTS memberships (
-        id TEXT PRIMARY KEY, revision INTEGER NOT NULL, doc TEXT NOT NULL,
-        project_id TEXT, user_id TEXT, role TEXT
-      );
-      CREATE TABLE IF NOT EXISTS token_policy (
-        id TEXT PRIMARY KEY, revision INTEGER NOT NULL, doc TEXT NOT NULL
-      );
-      CREATE TABLE IF NOT EXISTS checkpoints (
-        projection TEXT PRIMARY KEY, position TEXT NOT NULL
-      );
-      CREATE TABLE IF NOT EXISTS bulk_loading (since TEXT NOT NULL);
-    `);
-    // A rebuild that stopped half way ran without syncs to disk, so none of it is trusted: it
-    // starts again from the beginning of the log.
-    if (this.db.prepare('SELECT COUNT(*) FROM bulk_loading').pluck().get() !== 0) {
-      this.db.exec(`${CLEAR_ALL} DELETE FROM bulk_loading;`);
-    }
-    this.db.exec(SECONDARY_INDEXES);
+    // Any statement up to here may be the first to meet another process's lock.
+    this.defaultCacheSize = this.refusedIfTaken(options.filename, () => {
+      // Takes effect for a new file only: larger pages make bulk loads and documents cheaper.
+      this.db.pragma('page_size = 16384');
+      // Before WAL mode: then the WAL index lives in this process's memory, not shared memory.
+      this.db.pragma('locking_mode = EXCLUSIVE');
+      // Takes the lock now (SQLite would on first write), so a second owner fails at start.
+      this.db.exec('BEGIN EXCLUSIVE; COMMIT');
+      this.db.pragma('journal_mode = WAL');
+      // Rebuildable from the log, so a lost last transaction on power failure is acceptable.
+      this.db.pragma('synchronous = NORMAL');
+      this.db.exec(`
+        CREATE TABLE IF NOT EXISTS tokens (
+          id TEXT PRIMARY KEY, revision INTEGER NOT NULL, doc TEXT NOT NULL,
+          token_hash TEXT, user_id TEXT, created_at TEXT
+        );
+        CREATE TABLE IF NOT EXISTS users (
+          id TEXT PRIMARY KEY, revision INTEGER NOT NULL, doc TEXT NOT NULL,
+          username_key TEXT, deleted_at TEXT
+        );
+        CREATE TABLE IF NOT EXISTS projects (
+          id TEXT PRIMARY KEY, revision INTEGER NOT NULL, doc TEXT NOT NULL, name TEXT
+        );
+        CREATE TABLE IF NOT EXISTS memberships (
+          id TEXT PRIMARY KEY, revision INTEGER NOT NULL, doc TEXT NOT NULL,
+          project_id TEXT, user_id TEXT, role TEXT
+        );
+        CREATE TABLE IF NOT EXISTS token_policy (
+          id TEXT PRIMARY KEY, revision INTEGER NOT NULL, doc TEXT NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS checkpoints (
+          projection TEXT PRIMARY KEY, position TEXT NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS bulk_loading (since TEXT NOT NULL);
+      `);
+      // A rebuild that stopped half way ran without syncs to disk, so none of it is trusted: it
+      // starts again from the beginning of the log.
+      if (this.db.prepare('SELECT COUNT(*) FROM bulk_loading').pluck().get() !== 0) {
+        this.db.exec(`${CLEAR_ALL} DELETE FROM bulk_loading;`);
+      }
+      this.db.exec(SECONDARY_INDEXES);
+      return this.db.pragma('cache_size', { simple: true }) as number;
+    });
 
     const collections = Object.keys(TABLE) as Collection[];
     this.select = Object.fromEntries(
@@ -377,20 +385,17 @@ export class SqliteReadModel implements ReadModel {
     return token ? this.cache.set('tokenHash', tokenHash, token) : null;
   }
 
-  /** Takes the lock now (SQLite would on first write), so a second owner fails at start. */
-  private takeExclusiveLock(filename: string): void {
+  /** Runs the opening statements; another process's lock becomes a clear refusal. */
+  private refusedIfTaken<T>(filename: string, open: () => T): T {
     try {
-      // Takes effect for a new file only: larger pages make bulk loads and documents cheaper.
-      this.db.pragma('page_size = 16384');
-      // Before WAL mode: then the WAL index lives in this process's memory, not shared memory.
-      this.db.pragma('locking_mode = EXCLUSIVE');
-      this.db.exec('BEGIN EXCLUSIVE; COMMIT');
+      return open();
     } catch (error) {
       this.db.close();
-      if (error instanceof Database.SqliteError && error.code.startsWith('SQLITE_BUSY')) {
+      if (error instanceof Database.SqliteError && /^SQLITE_(BUSY|LOCKED)/.test(error.code)) {
         throw new ReadModelUnavailableError(
-          `The read model ${filename} is open in another process. The embedded stores serve ` +
-            'one API process: stop the other one (or use MONGODB_URI for several instances).',
+          `The read model ${filename} is open in another process (${error.code}). The embedded ` +
+            'stores serve one API process: stop the other one (or use MONGODB_URI for several ' +
+            'instances).',
           { cause: error },
         );
       }

@@ -298,6 +298,32 @@ export function describeReadModelContract(
       expect(await readModel.getTokenPolicy()).toBeNull();
     });
 
+    it('answers every query correctly during and after a bulk load', async () => {
+      const owner = userCreated({ username: 'Bulk-Owner' });
+      const tokens = [1, 2, 3].map((day) =>
+        tokenCreated({ userId: owner.id, createdAt: `2026-01-0${day}T00:00:00.000Z` }),
+      );
+      await readModel.setBulkLoading(true);
+      await readModel.setBulkLoading(true); // twice is harmless
+      await readModel.applyChanges([owner, ...tokens], { projection: 'bulk', position: '4' });
+      const check = async () => {
+        expect((await readModel.findUserByUsernameKey('bulk-owner'))?.userId).toBe(owner.id);
+        expect((await readModel.listTokensByUser(owner.id)).map((t) => t.tokenId)).toEqual(
+          [...tokens].reverse().map((t) => t.id),
+        );
+        for (const token of tokens) {
+          expect((await readModel.findTokenByHash(token.set.tokenHash!))?.tokenId).toBe(token.id);
+        }
+        expect(await readModel.getCheckpoint('bulk')).toBe('4');
+      };
+      await check();
+      await readModel.setBulkLoading(false);
+      await readModel.setBulkLoading(false);
+      await check();
+      readModel = await harness.reopen();
+      await check();
+    });
+
     it('keeps the token policy as a single document', async () => {
       expect(await readModel.getTokenPolicy()).toBeNull();
       await readModel.applyChanges([
