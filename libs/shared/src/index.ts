@@ -5,3 +5,4 @@ export * from './config';
 export * from './redaction';
 export * from './time';
 export * from './file-identity';
+export * from './sqlite-error';

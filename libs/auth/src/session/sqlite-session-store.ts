@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { FileIdentity } from '@pat/shared';
+import { FileIdentity, sqliteErrorCode } from '@pat/shared';
 import { ReadModelUnavailableError } from '@pat/read-model';
 import type { SessionRecord, SessionStore } from './session-store.port';
 
@@ -78,8 +78,9 @@ export class SqliteSessionStore implements SessionStore {
     try {
       return work();
     } catch (error) {
-      if (error instanceof Database.SqliteError) {
-        throw new ReadModelUnavailableError(`The session store cannot be used: ${error.code}`, {
+      const code = sqliteErrorCode(error);
+      if (code) {
+        throw new ReadModelUnavailableError(`The session store cannot be used: ${code}`, {
           cause: error,
         });
       }

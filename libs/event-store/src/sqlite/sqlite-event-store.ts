@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { FileIdentity } from '@pat/shared';
+import { FileIdentity, sqliteErrorCode } from '@pat/shared';
 import type { EventMetadata } from '@pat/shared';
 import {
   AppendResult,
@@ -246,8 +246,9 @@ export class SqliteEventStore implements EventStore {
         // Another writer won the race between our revision check and insert.
         throw new WrongExpectedRevisionError('(concurrent append)', 'any', 'no_stream');
       }
-      if (error instanceof Database.SqliteError) {
-        throw new EventStoreUnavailableError(`The event store cannot be used: ${error.code}`, {
+      const code = sqliteErrorCode(error);
+      if (code) {
+        throw new EventStoreUnavailableError(`The event store cannot be used: ${code}`, {
           cause: error,
         });
       }
@@ -271,10 +272,8 @@ function checkExpectedRevision(
 }
 
 function isUniqueViolation(error: unknown): boolean {
-  return (
-    error instanceof Database.SqliteError &&
-    (error.code === 'SQLITE_CONSTRAINT_UNIQUE' || error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
-  );
+  const code = sqliteErrorCode(error);
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
 function parsePosition(position: Position | null | undefined): number {

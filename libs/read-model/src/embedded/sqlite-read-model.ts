@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { FileIdentity } from '@pat/shared';
+import { FileIdentity, sqliteErrorCode } from '@pat/shared';
 import type { Position } from '@pat/event-store';
 import {
   MembershipRecord,
@@ -391,9 +391,10 @@ export class SqliteReadModel implements ReadModel {
       return open();
     } catch (error) {
       this.db.close();
-      if (error instanceof Database.SqliteError && /^SQLITE_(BUSY|LOCKED)/.test(error.code)) {
+      const code = sqliteErrorCode(error);
+      if (code && /^SQLITE_(BUSY|LOCKED)/.test(code)) {
         throw new ReadModelUnavailableError(
-          `The read model ${filename} is open in another process (${error.code}). The embedded ` +
+          `The read model ${filename} is open in another process (${code}). The embedded ` +
             'stores serve one API process: stop the other one (or use MONGODB_URI for several ' +
             'instances).',
           { cause: error },
@@ -434,8 +435,9 @@ export class SqliteReadModel implements ReadModel {
     try {
       return work();
     } catch (error) {
-      if (error instanceof Database.SqliteError) {
-        throw new ReadModelUnavailableError(`The read model cannot be used: ${error.code}`, {
+      const code = sqliteErrorCode(error);
+      if (code) {
+        throw new ReadModelUnavailableError(`The read model cannot be used: ${code}`, {
           cause: error,
         });
       }

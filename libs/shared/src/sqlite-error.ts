@@ -1,0 +1,13 @@
+/**
+ * The SQLite result code (`SQLITE_BUSY`, `SQLITE_IOERR_…`) of an error better-sqlite3 threw, or
+ * null for anything else. By shape, not `instanceof`: the native addon keeps the error class it
+ * was first given, so where the JavaScript module is loaded more than once (Jest loads it once
+ * per test file, each in its own realm) neither `Database.SqliteError` nor even `Error` of the
+ * current copy matches what it throws.
+ */
+export function sqliteErrorCode(error: unknown): string | null {
+  if (typeof error !== 'object' || error === null) return null;
+  const { name, code } = error as { name?: unknown; code?: unknown };
+  if (name !== 'SqliteError') return null;
+  return typeof code === 'string' && code.startsWith('SQLITE_') ? code : null;
+}
