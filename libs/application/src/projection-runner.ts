@@ -138,15 +138,17 @@ export class ProjectionRunner implements OnModuleDestroy {
     });
   }
 
-  private async handle(event: RecordedEvent, context: EventHandlerContext): Promise<void> {
-    this.pending.changes.push(...this.project(event));
+  /** Synchronous until a batch is full: no promise per event while catching up. */
+  private handle(event: RecordedEvent, context: EventHandlerContext): Promise<void> | undefined {
+    for (const change of this.project(event)) this.pending.changes.push(change);
     this.pending.position = event.position;
     this.pending.events += 1;
     const batch = this.bulkLoading ? BULK_LOAD_BATCH : CATCH_UP_BATCH;
     if (!context.catchingUp || this.pending.events >= batch) {
       this.flushing = this.flushing.then(() => this.flush());
-      await this.flushing;
+      return this.flushing;
     }
+    return undefined;
   }
 
   private async flush(): Promise<void> {

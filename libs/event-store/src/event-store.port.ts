@@ -63,7 +63,8 @@ export interface SubscribeOptions {
   /** Deliver events strictly after this position; from the start when null or absent. */
   readonly after?: Position | null;
   /** Called for each event in log order; the next event waits until the promise settles. */
-  readonly onEvent: (event: RecordedEvent, context: EventHandlerContext) => Promise<void>;
+  /** May answer undefined when it handled the event at once (no promise per event in a replay). */
+  readonly onEvent: (event: RecordedEvent, context: EventHandlerContext) => Promise<void> | void;
   /** Called once, when the subscription has delivered every event that existed when it started. */
   readonly onCaughtUp?: () => void;
   /** Called when the subscription stops because of an error (including one thrown by onEvent). */

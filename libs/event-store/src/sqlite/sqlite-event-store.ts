@@ -189,7 +189,8 @@ export class SqliteEventStore implements EventStore {
         );
         for (const event of batch) {
           if (stopped) return;
-          await options.onEvent(event, { catchingUp: !caughtUp });
+          const handling = options.onEvent(event, { catchingUp: !caughtUp });
+          if (handling) await handling;
           cursor = Number(event.position);
         }
         if (batch.length < SUBSCRIPTION_BATCH) {
