@@ -174,3 +174,22 @@ export async function runTask<T>(
     if (child.process.exitCode === null) child.process.kill('SIGKILL');
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The child side
+
+/** Reports a child's failure to the parent; the child then ends with status 1. */
+export function reportFailure(error: unknown): void {
+  const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.send?.({ type: 'error', message } satisfies ChildMessage);
+  process.exitCode = 1;
+}
+
+/** A task or worker's entry point: runs `main`, sends its result to the parent and exits. */
+export function runAsChild(main: () => Promise<unknown>): void {
+  main().then(
+    (result) =>
+      process.send!({ type: 'result', result } satisfies ChildMessage, () => process.exit(0)),
+    reportFailure,
+  );
+}

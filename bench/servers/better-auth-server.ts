@@ -18,7 +18,7 @@ import { apiKey } from '@better-auth/api-key';
 import Database from 'better-sqlite3';
 import { betterAuth } from 'better-auth';
 import express from 'express';
-import type { ChildMessage, ParentMessage } from '../lib/children';
+import { reportFailure, type ChildMessage, type ParentMessage } from '../lib/children';
 
 async function main(): Promise<void> {
   const dataDir = process.env.BENCH_DATA_DIR!;
@@ -86,9 +86,6 @@ function send(message: ChildMessage): void {
 }
 
 main().catch((error: unknown) => {
-  send({
-    type: 'error',
-    message: error instanceof Error ? (error.stack ?? error.message) : String(error),
-  });
+  reportFailure(error);
   process.exit(1);
 });

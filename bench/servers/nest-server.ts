@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { loadConfig } from '@pat/shared';
 import { createApp } from '../../apps/api/src/app';
 import { BenchModule } from './bench.module';
-import type { ChildMessage, ParentMessage } from '../lib/children';
+import { reportFailure, type ChildMessage, type ParentMessage } from '../lib/children';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
@@ -87,9 +87,6 @@ function send(message: ChildMessage): void {
 }
 
 main().catch((error: unknown) => {
-  send({
-    type: 'error',
-    message: error instanceof Error ? (error.stack ?? error.message) : String(error),
-  });
+  reportFailure(error);
   process.exit(1);
 });

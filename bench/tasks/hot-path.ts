@@ -15,7 +15,7 @@ import { READ_MODEL, ReadModel } from '@pat/read-model';
 import { loadConfig } from '@pat/shared';
 import { hashToken, isWellFormedToken } from '@pat/tokens/domain';
 import { createApp } from '../../apps/api/src/app';
-import type { ChildMessage } from '../lib/children';
+import { runAsChild } from '../lib/children';
 import { median } from '../lib/stats';
 
 export interface HotPathStep {
@@ -26,7 +26,7 @@ export interface HotPathStep {
 
 const REPETITIONS = 5;
 
-async function main(): Promise<void> {
+async function main(): Promise<HotPathStep[]> {
   const { dataDir, iterations } = JSON.parse(process.argv[2]) as {
     dataDir: string;
     iterations: number;
@@ -111,14 +111,7 @@ async function main(): Promise<void> {
     results.push({ name, nanos: median(samples) });
   }
   await app.close();
-  const message: ChildMessage = { type: 'result', result: results };
-  process.send!(message, () => process.exit(0));
+  return results;
 }
 
-main().catch((error: unknown) => {
-  process.send!({
-    type: 'error',
-    message: error instanceof Error ? (error.stack ?? error.message) : String(error),
-  });
-  process.exitCode = 1;
-});
+runAsChild(main);

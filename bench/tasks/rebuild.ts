@@ -12,7 +12,7 @@ import { ProjectionRunner } from '@pat/application';
 import { SqliteEventStore } from '@pat/event-store';
 import { ReadModel, SqliteReadModel } from '@pat/read-model';
 import { MongoReadModel } from '@pat/read-model/mongo/mongo-read-model';
-import type { ChildMessage } from '../lib/children';
+import { runAsChild } from '../lib/children';
 import { allProjectors } from '../lib/projectors';
 import type { SeedResult } from './seed-events';
 
@@ -32,7 +32,7 @@ export interface RebuildResult {
   readonly rssMb: number;
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<RebuildResult> {
   const options = JSON.parse(process.argv[2]) as RebuildOptions;
   Logger.overrideLogger(['error']);
   const eventStore = new SqliteEventStore({ filename: join(options.dataDir, 'events.sqlite') });
@@ -71,14 +71,7 @@ async function main(): Promise<void> {
   await runner.stop();
   await readModel.close();
   await eventStore.close();
-  const message: ChildMessage = { type: 'result', result };
-  process.send!(message, () => process.exit(0));
+  return result;
 }
 
-main().catch((error: unknown) => {
-  process.send!({
-    type: 'error',
-    message: error instanceof Error ? (error.stack ?? error.message) : String(error),
-  });
-  process.exitCode = 1;
-});
+runAsChild(main);

@@ -25,7 +25,7 @@ import {
   tokenHint,
   tokenStream,
 } from '@pat/tokens/domain';
-import type { ChildMessage } from '../lib/children';
+import { runAsChild } from '../lib/children';
 
 export type SeedOptions =
   | { readonly dataDir: string; readonly events: number }
@@ -46,7 +46,7 @@ const SEED_GROUP = 5000;
 const PREFIX = 'tgp_';
 const DAY_MS = 86_400_000;
 
-async function main(): Promise<void> {
+async function main(): Promise<SeedResult> {
   const options = JSON.parse(process.argv[2]) as SeedOptions;
   const started = process.hrtime.bigint();
   const store = new SqliteEventStore({ filename: join(options.dataDir, 'events.sqlite') });
@@ -157,14 +157,7 @@ async function main(): Promise<void> {
     seconds: Number(process.hrtime.bigint() - started) / 1e9,
     probe: { activeHash, revokedHash, userId: users[0] },
   };
-  const message: ChildMessage = { type: 'result', result };
-  process.send!(message, () => process.exit(0));
+  return result;
 }
 
-main().catch((error: unknown) => {
-  process.send!({
-    type: 'error',
-    message: error instanceof Error ? (error.stack ?? error.message) : String(error),
-  });
-  process.exitCode = 1;
-});
+runAsChild(main);

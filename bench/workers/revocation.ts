@@ -11,7 +11,7 @@
  */
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
-import type { ChildMessage } from '../lib/children';
+import { runAsChild } from '../lib/children';
 
 export interface RevocationOptions {
   readonly origin: string;
@@ -141,15 +141,11 @@ async function trial(
   };
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<RevocationTrial[]> {
   const options = JSON.parse(process.argv[2]) as RevocationOptions;
   const trials: RevocationTrial[] = [];
   for (const each of options.trials) trials.push(await trial(options, each));
-  const message: ChildMessage = { type: 'result', result: trials };
-  process.send!(message, () => process.exit(0));
+  return trials;
 }
 
-main().catch((error: unknown) => {
-  process.send!({ type: 'error', message: error instanceof Error ? error.message : String(error) });
-  process.exitCode = 1;
-});
+runAsChild(main);

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import type { ChildMessage } from '../lib/children';
+import { runAsChild } from '../lib/children';
 
 export interface SweepOptions {
   readonly url: string;
@@ -38,7 +38,7 @@ function get(agent: http.Agent, url: URL, token: string): Promise<number> {
   });
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<SweepResult> {
   const options = JSON.parse(process.argv[2]) as SweepOptions;
   const all = readFileSync(options.tokensFile, 'utf8')
     .split('\n')
@@ -64,11 +64,7 @@ async function main(): Promise<void> {
     ok,
     seconds: Number(process.hrtime.bigint() - started) / 1e9,
   };
-  const message: ChildMessage = { type: 'result', result };
-  process.send!(message, () => process.exit(0));
+  return result;
 }
 
-main().catch((error: unknown) => {
-  process.send!({ type: 'error', message: error instanceof Error ? error.message : String(error) });
-  process.exitCode = 1;
-});
+runAsChild(main);
