@@ -24,6 +24,17 @@ export interface CommandOutcome<State> {
 }
 
 const MAX_ATTEMPTS = 10;
+
+/** Contexts (one per request) under which some command appended events. */
+const recordedContexts = new WeakSet<CommandContext>();
+
+/**
+ * Whether a command run under this context appended events: a store failure after that (a
+ * handler reading back its result, say) must be answered as "recorded but not visible", never as
+ * a plain failure that invites the caller to repeat a change that happened.
+ */
+export const changeWasRecorded = (context: CommandContext): boolean =>
+  recordedContexts.has(context);
 const INLINE_ATTEMPTS = 4;
 
 /** The change is in the event log but the read model could not show it yet (503, no retry). */
@@ -81,6 +92,7 @@ export class CommandRunner {
           })),
           { expectedRevision: expectedRevisionAfter(history) },
         );
+        recordedContexts.add(context);
         await this.projectRecorded(result.events);
         const after = decided.reduce(aggregate.evolve, state);
         return { events: result.events, state: after };
@@ -96,7 +108,8 @@ export class CommandRunner {
   /**
    * The events are in the log; the read model must show them before the caller is answered. A
    * brief read-model hiccup is retried; a longer one is reported as such — the change happened,
-   * so the caller must not repeat it — and the projection applies it when the store returns.
+   * so the caller must not repeat it. The projection keeps trying, and no credential is honoured
+   * until the read model shows the change (a revocation is in force from the moment it answers).
    */
   private async projectRecorded(events: RecordedEvent[]): Promise<void> {
     for (let attempt = 1; ; attempt++) {
@@ -105,6 +118,7 @@ export class CommandRunner {
         return;
       } catch (error) {
         if (attempt >= INLINE_ATTEMPTS) {
+          this.projections.deferInline(events);
           throw new RecordedButNotVisibleError(events[0]?.streamName ?? '', { cause: error });
         }
         await new Promise((resolve) => setTimeout(resolve, 100 * attempt));

@@ -66,7 +66,7 @@ export class ProcessManagerRunner implements OnModuleDestroy {
     }
     let unsaved = 0;
     const save = (position: string) =>
-      this.readModel.applyChanges([], { projection: checkpointName, position });
+      this.readModel.applyEvents([], { projection: checkpointName, position });
     this.subscriptions.set(
       manager.name,
       this.eventStore.subscribeToAll({

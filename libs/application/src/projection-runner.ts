@@ -7,8 +7,8 @@ import {
   RecordedEvent,
   Subscription,
 } from '@pat/event-store';
-import { READ_MODEL, ReadModel, ReadModelChange } from '@pat/read-model';
-import { PROJECTORS, Projector } from './projector';
+import { READ_MODEL, ProjectedEvent, ReadModel, StreamGapError } from '@pat/read-model';
+import { PROJECTORS, Projector, projectEvent } from './projector';
 
 /** One subscription feeds every projector; its checkpoint is stored under this name. */
 export const READ_MODEL_PROJECTION = 'read-model';
@@ -17,6 +17,10 @@ export const READ_MODEL_PROJECTION = 'read-model';
 const CATCH_UP_BATCH = 10_000;
 const BULK_LOAD_BATCH = 100_000;
 const MAX_RETRY_DELAY_MS = 30_000;
+/** Gap fills per batch before giving up (a second gap after a fill means a damaged log). */
+const MAX_GAP_FILLS = 3;
+/** How often changes recorded while the read model was unreachable are tried again. */
+const DEFERRED_RETRY_MS = 200;
 
 export interface ProjectionStatus {
   readonly running: boolean;
@@ -25,6 +29,10 @@ export interface ProjectionStatus {
   /** Events processed since start. */
   readonly processed: number;
   readonly lastError: string | null;
+  /** Appends recorded in the log that the read model does not show yet (retried until it does). */
+  readonly unprojected: number;
+  /** Streams whose missing events were read back from the log since start. */
+  readonly gapsFilled: number;
 }
 
 /**
@@ -33,15 +41,23 @@ export interface ProjectionStatus {
  * revision. While catching up, events are applied in batches with one checkpoint per batch;
  * live events are applied one by one. If the subscription fails (say the read model is down) it
  * restarts from the last stored checkpoint with a growing delay.
+ *
+ * Two paths write the read model — this subscription and the inline path that gives commands
+ * read-your-writes — so one stream's events can reach it out of order. The read model refuses an
+ * event that does not follow the last one it reflects of its stream (StreamGapError); the
+ * missing events are then read from the log and applied first. Nothing is ever skipped.
+ *
+ * Fail closed: while the read model is behind the log it was shown to be at (found wiped or
+ * reset, or an append recorded while it was unreachable), `servingRefusal` names why, and
+ * authentication answers 503 until it has caught up again.
  */
 @Injectable()
 export class ProjectionRunner implements OnModuleDestroy {
   private readonly logger = new Logger(ProjectionRunner.name);
   private subscription: Subscription | null = null;
-  private pending: { changes: ReadModelChange[]; position: Position | null; events: number } = {
-    changes: [],
+  private pending: { events: ProjectedEvent[]; position: Position | null } = {
+    events: [],
     position: null,
-    events: 0,
   };
   private flushing: Promise<void> = Promise.resolve();
   private caughtUp = false;
@@ -53,6 +69,14 @@ export class ProjectionRunner implements OnModuleDestroy {
   private retryDelayMs = 250;
   private retryTimer: NodeJS.Timeout | null = null;
   private caughtUpWaiters: Array<() => void> = [];
+  /** Why the read model is behind, while it is (null once caught up). */
+  private behindBecause: string | null = 'the read model has not caught up with the event log yet';
+  /** Appends whose inline projection failed, oldest first, retried until the read model has them. */
+  private readonly unprojected: RecordedEvent[][] = [];
+  private deferredTimer: NodeJS.Timeout | null = null;
+  private gapsFilled = 0;
+  private wasCaughtUp = false;
+  private epoch = 0;
 
   constructor(
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
@@ -90,8 +114,57 @@ export class ProjectionRunner implements OnModuleDestroy {
 
   /** Applies freshly appended events now, so the caller reads its own writes. */
   async applyInline(events: readonly RecordedEvent[]): Promise<void> {
-    const changes = events.flatMap((event) => this.project(event));
-    if (changes.length > 0) await this.readModel.applyChanges(changes);
+    await this.applyFillingGaps(events.map((event) => this.project(event)));
+  }
+
+  /**
+   * Appended events that could not be shown: they are in the log, so they are in force. Until
+   * the read model shows them (this retries, and so does the subscription when it passes them),
+   * `servingRefusal` refuses every credential — a revocation recorded this way can never be
+   * overtaken by a request that reads the read model before it.
+   */
+  deferInline(events: readonly RecordedEvent[]): void {
+    if (events.length === 0) return;
+    this.epoch += 1;
+    this.unprojected.push([...events]);
+    this.retryDeferredSoon();
+  }
+
+  /**
+   * Changes whenever the read model is found behind the log (a reset, a change it could not
+   * show). A credential read that started in one epoch and ended in another may have read what
+   * a recorded revocation has already overtaken, so it is not honoured either.
+   */
+  servingEpoch(): number {
+    return this.epoch;
+  }
+
+  /** Why no credential may be honoured now (the read model is behind the log), or null. */
+  servingRefusal(): string | null {
+    if (this.unprojected.length > 0) {
+      return 'changes recorded in the event log are not in the read model yet; they are applied as soon as it answers';
+    }
+    return this.caughtUp ? null : this.behindBecause;
+  }
+
+  /**
+   * Notices a read model that lost what it had (wiped, or replaced by an empty one) while the
+   * subscription runs on: its checkpoint is gone though this process stored one. The projection
+   * then starts over from what the read model has, failing closed until it has caught up.
+   */
+  async checkForReset(): Promise<void> {
+    if (this.stopped || !this.caughtUp || this.position === null) return;
+    const checkpoint = await this.readModel.getCheckpoint(READ_MODEL_PROJECTION);
+    if (checkpoint !== null || this.stopped || !this.caughtUp) return;
+    this.fallBehind(
+      'the read model was found empty (wiped or replaced); rebuilding it from the event log',
+    );
+    const subscription = this.subscription;
+    this.subscription = null;
+    await subscription?.stop();
+    await this.flushing.catch(() => undefined);
+    this.flushing = Promise.resolve();
+    if (!this.stopped) await this.subscribe();
   }
 
   status(): ProjectionStatus {
@@ -101,12 +174,15 @@ export class ProjectionRunner implements OnModuleDestroy {
       position: this.position,
       processed: this.processed,
       lastError: this.lastError,
+      unprojected: this.unprojected.length,
+      gapsFilled: this.gapsFilled,
     };
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.deferredTimer) clearTimeout(this.deferredTimer);
     const subscription = this.subscription;
     this.subscription = null;
     await subscription?.stop();
@@ -118,8 +194,17 @@ export class ProjectionRunner implements OnModuleDestroy {
   }
 
   private async subscribe(): Promise<void> {
-    this.pending = { changes: [], position: null, events: 0 };
+    this.pending = { events: [], position: null };
     const checkpoint = await this.readModel.getCheckpoint(READ_MODEL_PROJECTION);
+    if (
+      this.position !== null &&
+      (checkpoint === null || this.eventStore.comparePositions(checkpoint, this.position) < 0)
+    ) {
+      this.fallBehind(
+        `the read model is behind what it had shown (checkpoint ${checkpoint ?? 'none'}, ` +
+          `had ${this.position}); catching up from the event log`,
+      );
+    }
     this.position = checkpoint;
     // From the start of the log (a new or dropped read model) it is a rebuild: bulk-load it.
     this.bulkLoading = checkpoint === null && !this.caughtUp;
@@ -140,11 +225,10 @@ export class ProjectionRunner implements OnModuleDestroy {
 
   /** Synchronous until a batch is full: no promise per event while catching up. */
   private handle(event: RecordedEvent, context: EventHandlerContext): Promise<void> | undefined {
-    for (const change of this.project(event)) this.pending.changes.push(change);
+    this.pending.events.push(this.project(event));
     this.pending.position = event.position;
-    this.pending.events += 1;
     const batch = this.bulkLoading ? BULK_LOAD_BATCH : CATCH_UP_BATCH;
-    if (!context.catchingUp || this.pending.events >= batch) {
+    if (!context.catchingUp || this.pending.events.length >= batch) {
       this.flushing = this.flushing.then(() => this.flush());
       return this.flushing;
     }
@@ -152,14 +236,38 @@ export class ProjectionRunner implements OnModuleDestroy {
   }
 
   private async flush(): Promise<void> {
-    const { changes, position, events } = this.pending;
+    const { events, position } = this.pending;
     if (position === null) return;
-    this.pending = { changes: [], position: null, events: 0 };
-    await this.readModel.applyChanges(changes, { projection: READ_MODEL_PROJECTION, position });
+    this.pending = { events: [], position: null };
+    await this.applyFillingGaps(events, { projection: READ_MODEL_PROJECTION, position });
     this.position = position;
-    this.processed += events;
+    this.processed += events.length;
     this.lastError = null;
     this.retryDelayMs = 250;
+    this.forgetDeferredUpTo(position);
+  }
+
+  /**
+   * Applies a batch; when the read model lacks earlier events of some streams, reads those
+   * streams from the log and applies them first (the read model skips what it already has).
+   */
+  private async applyFillingGaps(
+    events: ProjectedEvent[],
+    checkpoint?: { projection: string; position: Position },
+  ): Promise<void> {
+    for (let fills = 0; ; fills++) {
+      try {
+        await this.readModel.applyEvents(events, checkpoint);
+        return;
+      } catch (error) {
+        if (!(error instanceof StreamGapError) || fills >= MAX_GAP_FILLS) throw error;
+        const streams = await Promise.all(
+          error.gaps.map((gap) => this.eventStore.readStream(gap.streamName)),
+        );
+        this.gapsFilled += error.gaps.length;
+        events = [...streams.flat().map((event) => this.project(event)), ...events];
+      }
+    }
   }
 
   private async markCaughtUp(): Promise<void> {
@@ -167,12 +275,58 @@ export class ProjectionRunner implements OnModuleDestroy {
     await this.readModel.setBulkLoading(false);
     this.bulkLoading = false;
     this.caughtUp = true;
-    this.logger.log(`Read model caught up at position ${this.position ?? 'start'}`);
+    this.logger.log(
+      `Read model caught up${this.wasCaughtUp ? ' again' : ''} at position ${this.position ?? 'start'}`,
+    );
+    this.wasCaughtUp = true;
+    this.behindBecause = null;
     for (const resolve of this.caughtUpWaiters.splice(0)) resolve();
   }
 
-  private project(event: RecordedEvent): ReadModelChange[] {
-    return this.projectors.flatMap((projector) => projector(event));
+  private fallBehind(reason: string): void {
+    this.epoch += 1;
+    if (!this.caughtUp) return;
+    this.caughtUp = false;
+    this.behindBecause = reason;
+    this.logger.warn(`No credential is honoured until the read model has caught up: ${reason}`);
+  }
+
+  private retryDeferredSoon(): void {
+    if (this.deferredTimer || this.stopped) return;
+    this.deferredTimer = setTimeout(() => {
+      this.deferredTimer = null;
+      void this.retryDeferred();
+    }, DEFERRED_RETRY_MS);
+    this.deferredTimer.unref();
+  }
+
+  private async retryDeferred(): Promise<void> {
+    while (this.unprojected.length > 0 && !this.stopped) {
+      const events = this.unprojected[0];
+      try {
+        await this.applyInline(events);
+      } catch {
+        this.retryDeferredSoon();
+        return;
+      }
+      // The subscription may have passed it meanwhile and dropped it already.
+      const index = this.unprojected.indexOf(events);
+      if (index >= 0) this.unprojected.splice(index, 1);
+    }
+  }
+
+  /** The subscription applied the log up to `position`: deferred appends before it are shown. */
+  private forgetDeferredUpTo(position: Position): void {
+    while (this.unprojected.length > 0) {
+      const events = this.unprojected[0];
+      const last = events[events.length - 1].position;
+      if (this.eventStore.comparePositions(last, position) > 0) return;
+      this.unprojected.shift();
+    }
+  }
+
+  private project(event: RecordedEvent): ProjectedEvent {
+    return projectEvent(this.projectors, event);
   }
 
   private restartAfter(error: unknown): void {

@@ -1,12 +1,7 @@
 import type { EventStore, Position } from '@pat/event-store';
-import {
-  READ_MODEL_COLLECTIONS,
-  ReadModel,
-  ReadModelChange,
-  ReadModelCollection,
-} from '@pat/read-model';
+import { READ_MODEL_COLLECTIONS, ReadModel, ReadModelCollection } from '@pat/read-model';
 import { READ_MODEL_PROJECTION } from './projection-runner';
-import type { Projector } from './projector';
+import { Projector, projectEvent } from './projector';
 
 const PAGE = 10_000;
 
@@ -32,11 +27,11 @@ export async function replayLog(
     for (;;) {
       const page = await eventStore.readAll({ after: position, maxCount: PAGE });
       if (page.length === 0) return { events, position };
-      const changes: ReadModelChange[] = page.flatMap((event) =>
-        projectors.flatMap((projector) => projector(event)),
-      );
       position = page[page.length - 1].position;
-      await readModel.applyChanges(changes, { projection: READ_MODEL_PROJECTION, position });
+      await readModel.applyEvents(
+        page.map((event) => projectEvent(projectors, event)),
+        { projection: READ_MODEL_PROJECTION, position },
+      );
       events += page.length;
       onProgress(events, position);
       if (page.length < PAGE) return { events, position };

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { EVENT_STORE, EventStore, EventStoreUnavailableError } from '@pat/event-store';
 import { READ_MODEL, ReadModel, ReadModelUnavailableError } from '@pat/read-model';
+import { ProjectionRunner } from './projection-runner';
 
 const PROBE_EVERY_MS = 500;
 
@@ -19,6 +20,7 @@ export class StoreHealth implements OnModuleDestroy {
   constructor(
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
     @Inject(READ_MODEL) private readonly readModel: ReadModel,
+    private readonly projections: ProjectionRunner,
   ) {}
 
   start(): void {
@@ -34,12 +36,35 @@ export class StoreHealth implements OnModuleDestroy {
     ]);
     this.eventStoreError = this.note('event store', this.eventStoreError, eventStore);
     this.readModelError = this.note('read model', this.readModelError, readModel);
+    if (this.readModelError === null) await this.projections.checkForReset().catch(() => undefined);
   }
 
-  /** Throws the matching "unavailable" error (503) while either store failed its last probe. */
-  assertAvailable(): void {
+  /**
+   * Throws the matching "unavailable" error (503) while either store failed its last probe, or
+   * while the read model is behind the log it was shown to be at (reset, catching up, or missing
+   * a recorded change): a credential checked against it then could be one already revoked.
+   * Answers the serving epoch (see `assertStillAvailable`).
+   */
+  assertAvailable(): number {
     if (this.eventStoreError !== null) throw new EventStoreUnavailableError(this.eventStoreError);
     if (this.readModelError !== null) throw new ReadModelUnavailableError(this.readModelError);
+    const refusal = this.projections.servingRefusal();
+    if (refusal !== null) {
+      throw new ReadModelUnavailableError(`The read model is behind: ${refusal}`);
+    }
+    return this.projections.servingEpoch();
+  }
+
+  /**
+   * After a credential was read: throws as `assertAvailable` does, and also when the read model
+   * fell behind while the read ran (`epoch` is what `assertAvailable` answered before it).
+   */
+  assertStillAvailable(epoch: number): void {
+    if (this.assertAvailable() !== epoch) {
+      throw new ReadModelUnavailableError(
+        'The read model fell behind the event log while the credential was read',
+      );
+    }
   }
 
   onModuleDestroy(): void {

@@ -52,8 +52,8 @@ export class AuthenticationGuard implements CanActivate {
     const rules = this.rulesOf(context);
     if (rules.isPublic) return true;
     const request = context.switchToHttp().getRequest<Request>();
-    // Fail closed: no credential is honoured while a store is unreachable.
-    this.stores.assertAvailable();
+    // Fail closed: no credential is honoured while a store is unreachable or behind.
+    const epoch = this.stores.assertAvailable();
 
     const authorization = request.headers.authorization;
     if (authorization !== undefined) {
@@ -62,6 +62,8 @@ export class AuthenticationGuard implements CanActivate {
         // Present but empty is malformed, not absent (passport-http-bearer would ignore it).
         if (authorization.trim() === '') throw BearerChallengeException.invalidRequest();
         request.user = principalFrom(await runStrategy(this.bearer, request));
+        // Again after the read: the read model may have fallen behind while it answered.
+        this.stores.assertStillAvailable(epoch);
       } catch (error) {
         if (error instanceof BearerChallengeException) {
           await this.failures.recordFailure('bearer', clientKey(request));

@@ -27,7 +27,23 @@ export function principalOf(request: Request): Principal {
   return principal;
 }
 
+/** One context per request, so that what commands did under it can be looked up afterwards. */
+const contexts = new WeakMap<Request, CommandContext>();
+
+/** The request's command context, if a handler asked for one. */
+export const existingCommandContextOf = (request: Request): CommandContext | undefined =>
+  contexts.get(request);
+
 export function commandContextOf(request: Request): CommandContext {
+  let context = contexts.get(request);
+  if (!context) {
+    context = newCommandContext(request);
+    contexts.set(request, context);
+  }
+  return context;
+}
+
+function newCommandContext(request: Request): CommandContext {
   const principal = principalOf(request);
   return {
     actor:

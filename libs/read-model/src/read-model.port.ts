@@ -106,18 +106,56 @@ export interface ProjectionCheckpoint {
   readonly position: Position;
 }
 
+/** The read-model changes one recorded event implies, and where that event sits in its stream. */
+export interface ProjectedEvent {
+  readonly streamName: string;
+  readonly revision: number;
+  /** Empty for events no document reflects: they still move their stream on. */
+  readonly changes: readonly ReadModelChange[];
+}
+
+/** Where the read model stands in one stream, and the event that could not follow it. */
+export interface StreamGap {
+  readonly streamName: string;
+  /** The last revision of the stream the read model reflects; -1 for none. */
+  readonly applied: number;
+  /** The revision that arrived instead of `applied + 1`. */
+  readonly arrived: number;
+}
+
+/**
+ * Events of a stream arrived with earlier ones missing (out of order, or after a wipe): nothing
+ * of the batch was applied. The caller reads the missing events from the log and applies them
+ * first; applying on regardless would lose them for good, since the document would then be at a
+ * newer revision than the events still to come.
+ */
+export class StreamGapError extends Error {
+  constructor(readonly gaps: readonly StreamGap[]) {
+    super(
+      `The read model is missing earlier events of ${gaps.length} stream(s): ` +
+        gaps
+          .slice(0, 3)
+          .map((gap) => `${gap.streamName} is at ${gap.applied}, got ${gap.arrived}`)
+          .join('; '),
+    );
+    this.name = 'StreamGapError';
+  }
+}
+
 export interface ReadModelWriter {
   /**
-   * Applies each change whose revision is newer than its document's (creating missing documents),
-   * then stores the checkpoint if given. Changes already applied are skipped, so delivering an
-   * event twice is harmless. Resolves to the number of changes that took effect.
+   * Applies the events' changes and stores the checkpoint if given, in one step where the store
+   * allows it. The read model records the last revision it reflects of every stream: an event at
+   * or below it is skipped (delivering an event twice is harmless); the next ones must follow it
+   * without a gap, each stream's events in order — otherwise StreamGapError, and nothing of the
+   * batch is applied. Resolves to the number of document writes that took effect.
    */
-  applyChanges(
-    changes: readonly ReadModelChange[],
+  applyEvents(
+    events: readonly ProjectedEvent[],
     checkpoint?: ProjectionCheckpoint,
   ): Promise<number>;
   getCheckpoint(projection: string): Promise<Position | null>;
-  /** Drops every document and checkpoint, for a rebuild from the event log. */
+  /** Drops every document, stream revision and checkpoint, for a rebuild from the event log. */
   clear(): Promise<void>;
   /**
    * A rebuild from the start of the log begins (true) or is over (false). Meanwhile an adapter
@@ -238,4 +276,37 @@ export function mergeChanges(changes: readonly ReadModelChange[]): ReadModelChan
     }
   }
   return [...byCollection.values()].flatMap((merged) => [...merged.values()]);
+}
+
+/**
+ * The events of a batch the read model does not reflect yet, given the revision it reflects of
+ * each stream (`appliedOf`, -1 for none), checked for gaps. Shared by the adapters so that they
+ * agree on the rule; `appliedOf` is asked once per stream. Revision 0 starts a stream, so it is
+ * never a gap and needs no lookup (a stored copy of it is skipped by the document guard).
+ */
+export function sequenceEvents(
+  events: readonly ProjectedEvent[],
+  appliedOf: (streamName: string) => number,
+): { changes: ReadModelChange[]; advanced: Map<string, number> } {
+  const at = new Map<string, number>();
+  const advanced = new Map<string, number>();
+  const changes: ReadModelChange[] = [];
+  const gaps: StreamGap[] = [];
+  for (const event of events) {
+    let applied = at.get(event.streamName);
+    if (applied === undefined) {
+      applied = event.revision === 0 ? -1 : appliedOf(event.streamName);
+      at.set(event.streamName, applied);
+    }
+    if (event.revision <= applied) continue;
+    if (event.revision !== applied + 1) {
+      gaps.push({ streamName: event.streamName, applied, arrived: event.revision });
+      continue;
+    }
+    at.set(event.streamName, event.revision);
+    advanced.set(event.streamName, event.revision);
+    for (const change of event.changes) changes.push(change);
+  }
+  if (gaps.length > 0) throw new StreamGapError(gaps);
+  return { changes, advanced };
 }

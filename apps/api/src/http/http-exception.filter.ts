@@ -6,12 +6,17 @@ import {
   HttpStatus,
   Logger,
 } from '@nestjs/common';
-import { RecordedButNotVisibleError } from '@pat/application';
-import { BearerChallengeException, REALM, TooManyAttemptsException } from '@pat/auth';
+import { RecordedButNotVisibleError, changeWasRecorded } from '@pat/application';
+import {
+  BearerChallengeException,
+  REALM,
+  TooManyAttemptsException,
+  existingCommandContextOf,
+} from '@pat/auth';
 import { EventStoreUnavailableError, WrongExpectedRevisionError } from '@pat/event-store';
 import { ReadModelUnavailableError } from '@pat/read-model';
 import { DomainError, DomainErrorKind } from '@pat/shared';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 
 const STATUS_OF: Record<DomainErrorKind, number> = {
   invalid: HttpStatus.BAD_REQUEST,
@@ -43,6 +48,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     if (response.headersSent) return;
+    exception = this.asRecordedIfItWas(exception, host.switchToHttp().getRequest<Request>());
 
     if (exception instanceof BearerChallengeException) {
       response.setHeader('WWW-Authenticate', exception.challenge);
@@ -116,5 +122,18 @@ export class HttpExceptionFilter implements ExceptionFilter {
       error: 'Internal Server Error',
       message: 'Something went wrong on our side',
     });
+  }
+
+  /** A store failure after this request's change reached the log: the change happened. */
+  private asRecordedIfItWas(exception: unknown, request: Request): unknown {
+    if (
+      !(exception instanceof EventStoreUnavailableError) &&
+      !(exception instanceof ReadModelUnavailableError)
+    ) {
+      return exception;
+    }
+    const context = existingCommandContextOf(request);
+    if (!context || !changeWasRecorded(context)) return exception;
+    return new RecordedButNotVisibleError('(this request)', { cause: exception });
   }
 }

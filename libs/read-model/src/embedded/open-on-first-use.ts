@@ -2,7 +2,7 @@ import type { ReadModel } from '../read-model.port';
 
 /** Every member of the port; the type makes this list complete and exact. */
 const MEMBERS: Record<keyof ReadModel, true> = {
-  applyChanges: true,
+  applyEvents: true,
   getCheckpoint: true,
   clear: true,
   setBulkLoading: true,

@@ -8,11 +8,13 @@ import {
   ProjectRecord,
   membershipId,
   mergeChanges,
+  ProjectedEvent,
   ProjectionCheckpoint,
   ReadModel,
   ReadModelCollection,
   ReadModelChange,
   ReadModelUnavailableError,
+  sequenceEvents,
   TokenCredential,
   TokenPolicyRecord,
   TokenRecord,
@@ -62,7 +64,8 @@ const SECONDARY_INDEXES = `
   CREATE INDEX IF NOT EXISTS memberships_by_project ON memberships (project_id, user_id);
 `;
 const CLEAR_ALL = `DELETE FROM tokens; DELETE FROM users; DELETE FROM projects;
-  DELETE FROM memberships; DELETE FROM token_policy; DELETE FROM checkpoints;`;
+  DELETE FROM memberships; DELETE FROM token_policy; DELETE FROM stream_revisions;
+  DELETE FROM checkpoints;`;
 
 /** SQLite page cache while bulk loading, KiB (negative: a size, not a page count). */
 const BULK_CACHE_KIB = -256 * 1024;
@@ -94,7 +97,7 @@ export class SqliteReadModel implements ReadModel {
   private readonly cache: DocumentCache<Collection | 'tokenHash'>;
   private readonly defaultCacheSize: number;
   private readonly applyTransaction: (
-    changes: readonly ReadModelChange[],
+    events: readonly ProjectedEvent[],
     checkpoint?: ProjectionCheckpoint,
   ) => number;
 
@@ -135,6 +138,9 @@ export class SqliteReadModel implements ReadModel {
         CREATE TABLE IF NOT EXISTS token_policy (
           id TEXT PRIMARY KEY, revision INTEGER NOT NULL, doc TEXT NOT NULL
         );
+        CREATE TABLE IF NOT EXISTS stream_revisions (
+          stream TEXT PRIMARY KEY, revision INTEGER NOT NULL
+        ) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS checkpoints (
           projection TEXT PRIMARY KEY, position TEXT NOT NULL
         );
@@ -200,6 +206,14 @@ export class SqliteReadModel implements ReadModel {
       checkpoint: this.db.prepare<[string], { position: string }>(
         'SELECT position FROM checkpoints WHERE projection = ?',
       ),
+      streamRevision: this.db.prepare<[string], { revision: number }>(
+        'SELECT revision FROM stream_revisions WHERE stream = ?',
+      ),
+      // Never backwards: a late duplicate of an earlier batch must not move a stream back.
+      advanceStream: this.db.prepare<[string, number]>(
+        `INSERT INTO stream_revisions (stream, revision) VALUES (?, ?)
+         ON CONFLICT (stream) DO UPDATE SET revision = MAX(revision, excluded.revision)`,
+      ),
       storeCheckpoint: this.db.prepare<[string, string]>(
         `INSERT INTO checkpoints (projection, position) VALUES (?, ?)
          ON CONFLICT (projection) DO UPDATE SET position = excluded.position`,
@@ -207,9 +221,15 @@ export class SqliteReadModel implements ReadModel {
     };
 
     this.applyTransaction = this.db.transaction(
-      (changes: readonly ReadModelChange[], checkpoint?: ProjectionCheckpoint) => {
+      (events: readonly ProjectedEvent[], checkpoint?: ProjectionCheckpoint) => {
+        // A gap throws before anything is written; the transaction leaves no trace of it.
+        const { changes, advanced } = sequenceEvents(
+          events,
+          (stream) => this.queries.streamRevision.get(stream)?.revision ?? -1,
+        );
         let applied = 0;
         for (const change of mergeChanges(changes)) applied += this.applyOne(change);
+        for (const [stream, revision] of advanced) this.queries.advanceStream.run(stream, revision);
         if (checkpoint) {
           this.queries.storeCheckpoint.run(checkpoint.projection, checkpoint.position);
         }
@@ -218,11 +238,11 @@ export class SqliteReadModel implements ReadModel {
     );
   }
 
-  applyChanges(
-    changes: readonly ReadModelChange[],
+  applyEvents(
+    events: readonly ProjectedEvent[],
     checkpoint?: ProjectionCheckpoint,
   ): Promise<number> {
-    return this.run(() => this.applyTransaction(changes, checkpoint));
+    return this.run(() => this.applyTransaction(events, checkpoint));
   }
 
   /**

@@ -3,6 +3,7 @@ import type { Position } from '@pat/event-store';
 import {
   MembershipRecord,
   membershipId,
+  ProjectedEvent,
   ProjectionCheckpoint,
   ProjectRecord,
   ReadModel,
@@ -10,6 +11,7 @@ import {
   ReadModelCollection,
   ReadModelUnavailableError,
   mergeChanges,
+  sequenceEvents,
   TokenPolicyRecord,
   TokenCredential,
   TokenRecord,
@@ -57,6 +59,11 @@ interface RevisionedDoc {
 interface CheckpointDoc {
   _id: string;
   position: string;
+}
+/** The last revision of a stream the documents reflect (`_id` is the stream name). */
+interface StreamRevisionDoc {
+  _id: string;
+  revision: number;
 }
 
 /** Schema options shared by every collection: no `__v`, no background index builds. */
@@ -139,6 +146,11 @@ const checkpointSchema = new Schema<CheckpointDoc>(
   { ...schemaOptions, collection: 'checkpoints' },
 );
 
+const streamRevisionSchema = new Schema<StreamRevisionDoc>(
+  { _id: String, revision: Number },
+  { ...schemaOptions, collection: 'stream_revisions' },
+);
+
 /** The record field each collection keeps in `_id`. */
 const ID_FIELD: Record<Collection, string | null> = {
   tokens: 'tokenId',
@@ -154,6 +166,8 @@ const DUPLICATE_KEY = 11000;
 const PARALLEL_WRITES = 16;
 /** Attempts of one change when concurrent writers keep creating the document under us. */
 const MAX_APPLY_ATTEMPTS = 3;
+/** Stream names per `$in` lookup and stream revisions per bulk write. */
+const STREAMS_PER_CALL = 1000;
 
 /**
  * The production read model: one MongoDB collection per document kind, through its own mongoose
@@ -174,6 +188,7 @@ export class MongoReadModel implements ReadModel {
   private readonly memberships: Model<MembershipDoc>;
   private readonly tokenPolicy: Model<TokenPolicyDoc>;
   private readonly checkpoints: Model<CheckpointDoc>;
+  private readonly streamRevisions: Model<StreamRevisionDoc>;
 
   /** Starts connecting; prefer `connect`, which also waits for the connection and the indexes. */
   constructor(uri: string, options: MongoReadModelOptions = {}) {
@@ -192,6 +207,10 @@ export class MongoReadModel implements ReadModel {
     this.memberships = this.connection.model<MembershipDoc>('Membership', membershipSchema);
     this.tokenPolicy = this.connection.model<TokenPolicyDoc>('TokenPolicy', tokenPolicySchema);
     this.checkpoints = this.connection.model<CheckpointDoc>('Checkpoint', checkpointSchema);
+    this.streamRevisions = this.connection.model<StreamRevisionDoc>(
+      'StreamRevision',
+      streamRevisionSchema,
+    );
   }
 
   /** Connects and creates the indexes; throws ReadModelUnavailableError when unreachable. */
@@ -216,11 +235,20 @@ export class MongoReadModel implements ReadModel {
     });
   }
 
-  applyChanges(
-    changes: readonly ReadModelChange[],
+  /**
+   * Not atomic (no multi-document transactions without a replica set), so the order matters:
+   * documents first, then the stream revisions, then the checkpoint. A crash in between leaves
+   * the stream revisions behind the documents, and the replayed events are skipped by the
+   * documents' own revision guard. The stream revisions only ever grow (`$max`), so concurrent
+   * writers (other instances, or this one's inline and catch-up paths) cannot move one back.
+   */
+  applyEvents(
+    events: readonly ProjectedEvent[],
     checkpoint?: ProjectionCheckpoint,
   ): Promise<number> {
     return this.run(async () => {
+      const stored = await this.storedStreamRevisions(events);
+      const { changes, advanced } = sequenceEvents(events, (stream) => stored.get(stream) ?? -1);
       // One change per document after merging, so the writes can run side by side.
       const pending = mergeChanges(changes);
       let applied = 0;
@@ -230,9 +258,49 @@ export class MongoReadModel implements ReadModel {
         );
         applied += results.reduce((sum, n) => sum + n, 0);
       }
+      await this.advanceStreams(advanced);
       if (checkpoint) await this.storeCheckpoint(checkpoint);
       return applied;
     });
+  }
+
+  /** The stored revision of each stream whose first event in the batch is not its first one. */
+  private async storedStreamRevisions(
+    events: readonly ProjectedEvent[],
+  ): Promise<Map<string, number>> {
+    const first = new Map<string, number>();
+    for (const event of events) {
+      if (!first.has(event.streamName)) first.set(event.streamName, event.revision);
+    }
+    const wanted = [...first].filter(([, revision]) => revision > 0).map(([name]) => name);
+    const stored = new Map<string, number>();
+    for (let i = 0; i < wanted.length; i += STREAMS_PER_CALL) {
+      const docs = await this.streamRevisions
+        .find({ _id: { $in: wanted.slice(i, i + STREAMS_PER_CALL) } })
+        .lean<StreamRevisionDoc[]>();
+      for (const doc of docs) stored.set(doc._id, doc.revision);
+    }
+    return stored;
+  }
+
+  private async advanceStreams(advanced: ReadonlyMap<string, number>): Promise<void> {
+    const operations = [...advanced].map(([stream, revision]) => ({
+      updateOne: {
+        filter: { _id: stream },
+        update: { $max: { revision } },
+        upsert: true,
+      },
+    }));
+    for (let i = 0; i < operations.length; i += STREAMS_PER_CALL) {
+      const chunk = operations.slice(i, i + STREAMS_PER_CALL);
+      try {
+        await this.streamRevisions.bulkWrite(chunk, { ordered: false });
+      } catch (error) {
+        // Two writers inserted the same new stream at once; it exists now, so `$max` applies.
+        if (!isDuplicateKey(error) && !isBulkDuplicateKey(error)) throw error;
+        await this.streamRevisions.bulkWrite(chunk, { ordered: false });
+      }
+    }
   }
 
   getCheckpoint(projection: string): Promise<Position | null> {
@@ -254,6 +322,7 @@ export class MongoReadModel implements ReadModel {
         this.memberships.deleteMany({}),
         this.tokenPolicy.deleteMany({}),
         this.checkpoints.deleteMany({}),
+        this.streamRevisions.deleteMany({}),
       ]);
     });
   }
@@ -553,6 +622,14 @@ function toMembership(doc: MembershipDoc): MembershipRecord {
 
 function isDuplicateKey(error: unknown): boolean {
   return error instanceof mongoose.mongo.MongoServerError && error.code === DUPLICATE_KEY;
+}
+
+function isBulkDuplicateKey(error: unknown): boolean {
+  if (!(error instanceof mongoose.mongo.MongoBulkWriteError)) return false;
+  const writeErrors: Array<{ code: number }> = ([] as Array<{ code: number }>).concat(
+    error.writeErrors,
+  );
+  return writeErrors.length > 0 && writeErrors.every((writeError) => writeError.code === DUPLICATE_KEY);
 }
 
 /** Server codes that mean "this server cannot serve now" (shutdown, step-down, network). */

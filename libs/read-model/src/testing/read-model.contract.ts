@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import {
+  ProjectedEvent,
+  ProjectionCheckpoint,
   ReadModel,
   ReadModelChange,
+  StreamGapError,
   TokenRecord,
   UserRecord,
   membershipId,
@@ -68,6 +71,43 @@ const userCreated = (
   };
 };
 
+/** The stream a change's document is projected from, as the real projections name them. */
+const streamOf = (change: ReadModelChange): string => {
+  switch (change.collection) {
+    case 'memberships':
+      return `project-${change.id.split(':')[0]}`;
+    case 'projects':
+      return `project-${change.id}`;
+    case 'tokenPolicy':
+      return 'token-policy';
+    case 'users':
+      return `user-${change.id}`;
+    case 'tokens':
+      return `token-${change.id}`;
+  }
+};
+
+/** Each change as the one change of an event at the change's revision of its stream. */
+const asEvents = (changes: readonly ReadModelChange[]): ProjectedEvent[] =>
+  changes.map((change) => ({
+    streamName: streamOf(change),
+    revision: change.revision,
+    changes: [change],
+  }));
+
+/** An event of a token's stream that changes no document (a TokenRejected, say). */
+const silentEvent = (tokenId: string, revision: number): ProjectedEvent => ({
+  streamName: `token-${tokenId}`,
+  revision,
+  changes: [],
+});
+
+const tokenChange = (
+  tokenId: string,
+  revision: number,
+  set: ReadModelChange['set'] & Partial<TokenRecord>,
+): ReadModelChange => ({ collection: 'tokens', id: tokenId, revision, set });
+
 export function describeReadModelContract(
   adapterName: string,
   createHarness: () => Promise<ReadModelHarness>,
@@ -83,10 +123,12 @@ export function describeReadModelContract(
     afterEach(async () => {
       await harness.dispose();
     });
+    const apply = (changes: readonly ReadModelChange[], checkpoint?: ProjectionCheckpoint) =>
+      readModel.applyEvents(asEvents(changes), checkpoint);
 
     it('creates a token document and finds it by id, by hash and by user', async () => {
       const created = tokenCreated();
-      expect(await readModel.applyChanges([created])).toBe(1);
+      expect(await apply([created])).toBe(1);
       const byId = await readModel.findTokenById(created.id);
       expect(byId).toEqual({ ...created.set, revision: 0 });
       expect(await readModel.findTokenByHash(created.set.tokenHash!)).toEqual(byId);
@@ -97,8 +139,8 @@ export function describeReadModelContract(
 
     it('merges a later change into the document, keeping the other fields', async () => {
       const created = tokenCreated();
-      await readModel.applyChanges([created]);
-      await readModel.applyChanges([
+      await apply([created]);
+      await apply([
         {
           collection: 'tokens',
           id: created.id,
@@ -122,11 +164,11 @@ export function describeReadModelContract(
         revision: 1,
         set: { revokedAt: '2026-01-02T00:00:00.000Z', revokedReason: 'user' },
       };
-      await readModel.applyChanges([created, revoked]);
-      expect(await readModel.applyChanges([created])).toBe(0);
-      expect(await readModel.applyChanges([revoked])).toBe(0);
+      await apply([created, revoked]);
+      expect(await apply([created])).toBe(0);
+      expect(await apply([revoked])).toBe(0);
       const stale: ReadModelChange = { ...revoked, set: { revokedReason: 'stale' } };
-      expect(await readModel.applyChanges([stale])).toBe(0);
+      expect(await apply([stale])).toBe(0);
       expect((await readModel.findTokenById(created.id))?.revokedReason).toBe('user');
     });
 
@@ -140,7 +182,7 @@ export function describeReadModelContract(
         set: { revokedAt: '2026-01-06T00:00:00.000Z', revokedReason: 'user' },
       };
       for (const change of [b, a, b, revokeA, a, revokeA, b]) {
-        await readModel.applyChanges([change]);
+        await apply([change]);
       }
       expect(await readModel.listTokensByUser('user-1')).toEqual([
         { ...b.set, revision: 0 },
@@ -150,9 +192,7 @@ export function describeReadModelContract(
 
     it('survives many concurrent applications of the same change', async () => {
       const created = tokenCreated();
-      const results = await Promise.all(
-        Array.from({ length: 20 }, () => readModel.applyChanges([created])),
-      );
+      const results = await Promise.all(Array.from({ length: 20 }, () => apply([created])));
       expect(results.reduce((sum, n) => sum + n, 0)).toBe(1);
       expect(await readModel.listTokensByUser('user-1')).toHaveLength(1);
     });
@@ -162,7 +202,7 @@ export function describeReadModelContract(
       const recent = tokenCreated({ createdAt: '2026-03-01T00:00:00.000Z' });
       const middle = tokenCreated({ createdAt: '2026-02-01T00:00:00.000Z' });
       const foreign = tokenCreated({ userId: 'user-2' });
-      await readModel.applyChanges([old, recent, middle, foreign]);
+      await apply([old, recent, middle, foreign]);
       const listed = await readModel.listTokensByUser('user-1');
       expect(listed.map((t) => t.tokenId)).toEqual([recent.id, middle.id, old.id]);
       expect(await readModel.listTokensByUser('nobody')).toEqual([]);
@@ -171,13 +211,13 @@ export function describeReadModelContract(
     it('finds users by id and case-folded username, and leaves deleted users out', async () => {
       const alice = userCreated({ username: 'Alice' });
       const bob = userCreated({ username: 'bob', isAdmin: true });
-      await readModel.applyChanges([alice, bob]);
+      await apply([alice, bob]);
       expect(await readModel.countUsers()).toBe(2);
       expect((await readModel.findUserByUsernameKey('alice'))?.userId).toBe(alice.id);
       expect((await readModel.findUserById(bob.id))?.isAdmin).toBe(true);
       expect((await readModel.listUsers()).map((u) => u.username)).toEqual(['Alice', 'bob']);
 
-      await readModel.applyChanges([
+      await apply([
         {
           collection: 'users',
           id: alice.id,
@@ -194,7 +234,7 @@ export function describeReadModelContract(
     it('keeps projects and memberships, leaving removed members out', async () => {
       const p1 = randomUUID();
       const p2 = randomUUID();
-      await readModel.applyChanges([
+      await apply([
         {
           collection: 'projects',
           id: p1,
@@ -244,7 +284,7 @@ export function describeReadModelContract(
       );
       expect((await readModel.listMembersOfProject(p1)).map((m) => m.userId)).toEqual(['u1', 'u2']);
 
-      await readModel.applyChanges([
+      await apply([
         { collection: 'memberships', id: membershipId(p1, 'u1'), revision: 3, set: { role: null } },
         { collection: 'projects', id: p1, revision: 4, set: { name: 'Renamed' } },
       ]);
@@ -261,14 +301,14 @@ export function describeReadModelContract(
       const created = tokenCreated({ userId: owner.id });
       const hash = created.set.tokenHash!;
       expect(await readModel.findTokenCredential(hash)).toBeNull();
-      await readModel.applyChanges([created]);
+      await apply([created]);
       // Read before the owner and the policy exist: whatever an adapter keeps must follow.
       expect(await readModel.findTokenCredential(hash)).toEqual({
         token: { ...created.set, revision: 0 },
         owner: null,
         policy: null,
       });
-      await readModel.applyChanges([
+      await apply([
         owner,
         { collection: 'tokenPolicy', id: 'current', revision: 0, set: { maxLifetimeDays: 30 } },
       ]);
@@ -277,7 +317,7 @@ export function describeReadModelContract(
         owner: { ...owner.set, revision: 0 },
         policy: { maxLifetimeDays: 30, revision: 0 },
       });
-      await readModel.applyChanges([
+      await apply([
         {
           collection: 'tokens',
           id: created.id,
@@ -305,7 +345,7 @@ export function describeReadModelContract(
       );
       await readModel.setBulkLoading(true);
       await readModel.setBulkLoading(true); // twice is harmless
-      await readModel.applyChanges([owner, ...tokens], { projection: 'bulk', position: '4' });
+      await apply([owner, ...tokens], { projection: 'bulk', position: '4' });
       const check = async () => {
         expect((await readModel.findUserByUsernameKey('bulk-owner'))?.userId).toBe(owner.id);
         expect((await readModel.listTokensByUser(owner.id)).map((t) => t.tokenId)).toEqual(
@@ -326,10 +366,10 @@ export function describeReadModelContract(
 
     it('keeps the token policy as a single document', async () => {
       expect(await readModel.getTokenPolicy()).toBeNull();
-      await readModel.applyChanges([
+      await apply([
         { collection: 'tokenPolicy', id: 'current', revision: 0, set: { maxLifetimeDays: 90 } },
       ]);
-      await readModel.applyChanges([
+      await apply([
         { collection: 'tokenPolicy', id: 'current', revision: 1, set: { maxLifetimeDays: 30 } },
       ]);
       expect(await readModel.getTokenPolicy()).toEqual({ maxLifetimeDays: 30, revision: 1 });
@@ -337,17 +377,17 @@ export function describeReadModelContract(
 
     it('stores checkpoints per projection together with the changes', async () => {
       expect(await readModel.getCheckpoint('tokens')).toBeNull();
-      await readModel.applyChanges([tokenCreated()], { projection: 'tokens', position: '7' });
-      await readModel.applyChanges([], { projection: 'other', position: '3' });
+      await apply([tokenCreated()], { projection: 'tokens', position: '7' });
+      await apply([], { projection: 'other', position: '3' });
       expect(await readModel.getCheckpoint('tokens')).toBe('7');
-      await readModel.applyChanges([], { projection: 'tokens', position: '9' });
+      await apply([], { projection: 'tokens', position: '9' });
       expect(await readModel.getCheckpoint('tokens')).toBe('9');
       expect(await readModel.getCheckpoint('other')).toBe('3');
     });
 
     it('clears every document and checkpoint', async () => {
       const projectId = randomUUID();
-      await readModel.applyChanges([
+      await apply([
         {
           collection: 'projects',
           id: projectId,
@@ -361,7 +401,7 @@ export function describeReadModelContract(
           set: { projectId, userId: 'u1', role: 'admin' },
         },
       ]);
-      await readModel.applyChanges([tokenCreated(), userCreated()], {
+      await apply([tokenCreated(), userCreated()], {
         projection: 'tokens',
         position: '2',
       });
@@ -375,7 +415,7 @@ export function describeReadModelContract(
 
     it('keeps documents and checkpoints across close and reopen', async () => {
       const created = tokenCreated();
-      await readModel.applyChanges([created], { projection: 'tokens', position: '1' });
+      await apply([created], { projection: 'tokens', position: '1' });
       readModel = await harness.reopen();
       expect(await readModel.findTokenById(created.id)).toEqual({ ...created.set, revision: 0 });
       expect(await readModel.getCheckpoint('tokens')).toBe('1');
@@ -385,7 +425,7 @@ export function describeReadModelContract(
       const a = tokenCreated({ tokenId: '00000000-0000-4000-8000-00000000000a' });
       const b = tokenCreated({ tokenId: '00000000-0000-4000-8000-00000000000b' });
       const projectId = randomUUID();
-      await readModel.applyChanges([
+      await apply([
         b,
         a,
         {
@@ -407,6 +447,98 @@ export function describeReadModelContract(
         { id: 'current', doc: { maxLifetimeDays: 9, revision: 0 } },
       ]);
       expect(await readModel.allDocuments('users')).toEqual([]);
+    });
+
+    it('refuses an event that does not follow its stream, applying nothing of the batch', async () => {
+      const first = tokenCreated();
+      const other = tokenCreated();
+      await apply([first]);
+      const revoked = tokenChange(first.id, 2, {
+        revokedAt: '2026-01-02T00:00:00.000Z',
+        revokedReason: 'user',
+      });
+      const refusal = readModel.applyEvents([...asEvents([other]), ...asEvents([revoked])]);
+      await expect(refusal).rejects.toBeInstanceOf(StreamGapError);
+      await expect(refusal).rejects.toMatchObject({
+        gaps: [{ streamName: `token-${first.id}`, applied: 0, arrived: 2 }],
+      });
+      // Nothing of the refused batch took effect, not even the other stream's event.
+      expect(await readModel.findTokenById(other.id)).toBeNull();
+      expect((await readModel.findTokenById(first.id))?.revokedAt).toBeNull();
+      // With the missing event first, the same batch applies.
+      await readModel.applyEvents([silentEvent(first.id, 1), ...asEvents([other, revoked])]);
+      expect((await readModel.findTokenById(first.id))?.revokedAt).toBe('2026-01-02T00:00:00.000Z');
+      expect(await readModel.findTokenById(other.id)).not.toBeNull();
+    });
+
+    it('never lets a later event of a stream hide an earlier one that arrives after it', async () => {
+      // The defect this guards against: a usage event (revision 2) applied before the
+      // revocation (revision 1) made the revocation look old, and it was dropped for good.
+      const created = tokenCreated();
+      const revoked = tokenChange(created.id, 1, {
+        revokedAt: '2026-01-02T00:00:00.000Z',
+        revokedReason: 'user',
+      });
+      const used = tokenChange(created.id, 2, { lastUsedAt: '2026-01-03T00:00:00.000Z' });
+      await apply([created]);
+      await expect(apply([used])).rejects.toBeInstanceOf(StreamGapError);
+      await apply([revoked]);
+      await apply([used]);
+      await apply([revoked]); // late duplicate
+      expect(await readModel.findTokenById(created.id)).toEqual({
+        ...created.set,
+        revokedAt: '2026-01-02T00:00:00.000Z',
+        revokedReason: 'user',
+        lastUsedAt: '2026-01-03T00:00:00.000Z',
+        revision: 2,
+      });
+    });
+
+    it('moves a stream on with events no document reflects, and never back', async () => {
+      const created = tokenCreated();
+      await readModel.applyEvents([
+        ...asEvents([created]),
+        silentEvent(created.id, 1),
+        silentEvent(created.id, 2),
+      ]);
+      // A late copy of the start of the stream changes nothing and moves nothing back.
+      expect(
+        await readModel.applyEvents([...asEvents([created]), silentEvent(created.id, 1)]),
+      ).toBe(0);
+      const revoked = tokenChange(created.id, 3, {
+        revokedAt: '2026-01-04T00:00:00.000Z',
+        revokedReason: 'admin',
+      });
+      expect(await apply([revoked])).toBe(1);
+      expect((await readModel.findTokenById(created.id))?.revision).toBe(3);
+    });
+
+    it('applies a batch that holds a stream from its start, whatever it already reflects', async () => {
+      const created = tokenCreated();
+      const revoked = tokenChange(created.id, 1, {
+        revokedAt: '2026-01-02T00:00:00.000Z',
+        revokedReason: 'user',
+      });
+      const used = tokenChange(created.id, 2, { lastUsedAt: '2026-01-03T00:00:00.000Z' });
+      await apply([created, revoked]);
+      // What filling a gap from the log looks like: the whole stream, then the newer event.
+      await apply([created, revoked, used]);
+      const token = await readModel.findTokenById(created.id);
+      expect(token?.revokedAt).toBe('2026-01-02T00:00:00.000Z');
+      expect(token?.lastUsedAt).toBe('2026-01-03T00:00:00.000Z');
+      expect(token?.revision).toBe(2);
+    });
+
+    it('keeps stream revisions across reopen and forgets them on clear', async () => {
+      const created = tokenCreated();
+      await apply([created]);
+      readModel = await harness.reopen();
+      const skipped = tokenChange(created.id, 2, { lastUsedAt: '2026-01-03T00:00:00.000Z' });
+      await expect(apply([skipped])).rejects.toBeInstanceOf(StreamGapError);
+      await readModel.applyEvents([silentEvent(created.id, 1), ...asEvents([skipped])]);
+      await readModel.clear();
+      const next = tokenChange(created.id, 3, { lastUsedAt: '2026-01-04T00:00:00.000Z' });
+      await expect(apply([next])).rejects.toBeInstanceOf(StreamGapError);
     });
 
     it('answers ping while reachable', async () => {
