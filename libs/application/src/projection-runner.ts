@@ -2,12 +2,13 @@ import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import {
   EVENT_STORE,
   EventHandlerContext,
+  EventLogDamagedError,
   EventStore,
   Position,
   RecordedEvent,
   Subscription,
 } from '@pat/event-store';
-import { READ_MODEL, ReadModel, ReadModelChange } from '@pat/read-model';
+import { READ_MODEL, ReadModel, ReadModelChange, ReadModelDamagedError } from '@pat/read-model';
 import { PROJECTORS, Projector } from './projector';
 
 /** One subscription feeds every projector; its checkpoint is stored under this name. */
@@ -53,6 +54,8 @@ export class ProjectionRunner implements OnModuleDestroy {
   private retryDelayMs = 250;
   private retryTimer: NodeJS.Timeout | null = null;
   private caughtUpWaiters: Array<() => void> = [];
+  /** start() callers waiting for the first catch-up, told when it cannot happen (see below). */
+  private startFailureWaiters: Array<(error: unknown) => void> = [];
 
   constructor(
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
@@ -64,8 +67,17 @@ export class ProjectionRunner implements OnModuleDestroy {
   async start(): Promise<void> {
     if (!this.stopped) return this.whenCaughtUp();
     this.stopped = false;
-    await this.subscribe();
-    return this.whenCaughtUp();
+    const failed = new Promise<never>((_, reject) => this.startFailureWaiters.push(reject));
+    failed.catch(() => undefined); // may be rejected before the race below listens
+    try {
+      await this.subscribe();
+      await Promise.race([this.whenCaughtUp(), failed]);
+    } catch (error) {
+      await this.stop();
+      throw error;
+    } finally {
+      this.startFailureWaiters = [];
+    }
   }
 
   whenCaughtUp(): Promise<void> {
@@ -171,11 +183,24 @@ export class ProjectionRunner implements OnModuleDestroy {
     for (const resolve of this.caughtUpWaiters.splice(0)) resolve();
   }
 
+  /**
+   * A damaged store during the first catch-up ends start() with that error: retrying cannot
+   * repair a file, and a start waiting forever would print nothing and never listen.
+   */
+  private failsStart(error: unknown): boolean {
+    const damaged = error instanceof EventLogDamagedError || error instanceof ReadModelDamagedError;
+    if (!damaged || this.caughtUp || this.startFailureWaiters.length === 0) return false;
+    this.lastError = error.message;
+    for (const reject of this.startFailureWaiters.splice(0)) reject(error);
+    return true;
+  }
+
   private project(event: RecordedEvent): ReadModelChange[] {
     return this.projectors.flatMap((projector) => projector(event));
   }
 
   private restartAfter(error: unknown): void {
+    if (this.failsStart(error)) return;
     this.lastError = error instanceof Error ? error.message : String(error);
     this.subscription = null;
     this.flushing = Promise.resolve();

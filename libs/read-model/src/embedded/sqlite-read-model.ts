@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { FileIdentity, sqliteErrorCode } from '@pat/shared';
+import { FileIdentity, isDamagedSqliteCode, sqliteErrorCode } from '@pat/shared';
 import type { Position } from '@pat/event-store';
 import {
   MembershipRecord,
@@ -10,8 +10,10 @@ import {
   mergeChanges,
   ProjectionCheckpoint,
   ReadModel,
+  ReadModelBoundToAnotherLogError,
   ReadModelCollection,
   ReadModelChange,
+  ReadModelDamagedError,
   ReadModelUnavailableError,
   TokenCredential,
   TokenPolicyRecord,
@@ -62,7 +64,8 @@ const SECONDARY_INDEXES = `
   CREATE INDEX IF NOT EXISTS memberships_by_project ON memberships (project_id, user_id);
 `;
 const CLEAR_ALL = `DELETE FROM tokens; DELETE FROM users; DELETE FROM projects;
-  DELETE FROM memberships; DELETE FROM token_policy; DELETE FROM checkpoints;`;
+  DELETE FROM memberships; DELETE FROM token_policy; DELETE FROM checkpoints;
+  DELETE FROM log_binding;`;
 
 /** SQLite page cache while bulk loading, KiB (negative: a size, not a page count). */
 const BULK_CACHE_KIB = -256 * 1024;
@@ -85,6 +88,8 @@ interface StoredRow {
  * would make around every statement, which cost more than the statement itself.
  */
 export class SqliteReadModel implements ReadModel {
+  /** The absolute path, for messages. */
+  readonly location: string;
   private readonly db: Database.Database;
   private closed = false;
   private readonly file: FileIdentity;
@@ -100,6 +105,7 @@ export class SqliteReadModel implements ReadModel {
 
   constructor(options: SqliteReadModelOptions) {
     if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true });
+    this.location = options.filename === ':memory:' ? ':memory:' : resolve(options.filename);
     this.db = new Database(options.filename);
     this.file = new FileIdentity(options.filename);
     this.cache = new DocumentCache(options.cacheEntries ?? DEFAULT_CACHE_ENTRIES);
@@ -139,6 +145,9 @@ export class SqliteReadModel implements ReadModel {
           projection TEXT PRIMARY KEY, position TEXT NOT NULL
         );
         CREATE TABLE IF NOT EXISTS bulk_loading (since TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS log_binding (
+          singleton INTEGER PRIMARY KEY CHECK (singleton = 1), log_id TEXT NOT NULL
+        );
       `);
       // A rebuild that stopped half way ran without syncs to disk, so none of it is trusted: it
       // starts again from the beginning of the log.
@@ -364,6 +373,26 @@ export class SqliteReadModel implements ReadModel {
     await this.run(() => this.queries.checkpoint.get('-'));
   }
 
+  readLogBinding(): Promise<string | null> {
+    return this.run(() => this.boundLogId());
+  }
+
+  /** One process owns the file (see the class comment), so check-then-insert is atomic here. */
+  bindToLog(logId: string): Promise<void> {
+    return this.run(() =>
+      this.db
+        .transaction(() => {
+          const bound = this.boundLogId();
+          if (bound === null) {
+            this.db.prepare('INSERT INTO log_binding (singleton, log_id) VALUES (1, ?)').run(logId);
+          } else if (bound !== logId) {
+            throw new ReadModelBoundToAnotherLogError(bound, logId);
+          }
+        })
+        .immediate(),
+    );
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -385,6 +414,11 @@ export class SqliteReadModel implements ReadModel {
     return token ? this.cache.set('tokenHash', tokenHash, token) : null;
   }
 
+  private boundLogId(): string | null {
+    const id = this.db.prepare('SELECT log_id FROM log_binding WHERE singleton = 1').pluck().get();
+    return typeof id === 'string' ? id : null;
+  }
+
   /** Runs the opening statements; another process's lock becomes a clear refusal. */
   private refusedIfTaken<T>(filename: string, open: () => T): T {
     try {
@@ -399,6 +433,11 @@ export class SqliteReadModel implements ReadModel {
             'instances).',
           { cause: error },
         );
+      }
+      if (code && isDamagedSqliteCode(code)) {
+        throw new ReadModelDamagedError(this.location, code, (error as Error).message, {
+          cause: error,
+        });
       }
       throw error;
     }
@@ -436,6 +475,11 @@ export class SqliteReadModel implements ReadModel {
       return work();
     } catch (error) {
       const code = sqliteErrorCode(error);
+      if (code && isDamagedSqliteCode(code)) {
+        throw new ReadModelDamagedError(this.location, code, (error as Error).message, {
+          cause: error,
+        });
+      }
       if (code) {
         throw new ReadModelUnavailableError(`The read model cannot be used: ${code}`, {
           cause: error,
