@@ -81,6 +81,22 @@ describe('decideLogBinding', () => {
     );
     expect(decision).toMatchObject({ action: 'refuse', reason: 'log_missing_or_behind' });
     const message = decision.action === 'refuse' ? decision.message : '';
+    expect(message).toContain('The event log /data/events.sqlite (L) is missing or empty');
+    expect(message).toContain('/data/read-model.sqlite was built from another event log (B');
+    expect(message).toContain('restore it from a backup');
+    expect(message).toContain('do not delete the read model');
+    // The same state is also a new instance of another deployment on a shared read model.
+    expect(message).toContain('point it at a read model of its own');
+  });
+
+  it('refuses an emptied log under the same id, saying which file to restore', () => {
+    const decision = decideLogBinding(
+      readModel({ binding: 'L', checkpoint: '40', hasDocuments: true }),
+      log('L', null),
+      compare,
+    );
+    expect(decision).toMatchObject({ action: 'refuse', reason: 'log_missing_or_behind' });
+    const message = decision.action === 'refuse' ? decision.message : '';
     expect(message).toContain('The event log /data/events.sqlite is missing, empty or shorter');
     expect(message).toContain('read model at position 40, log at empty');
     expect(message).toContain('restore /data/events.sqlite from a backup');

@@ -41,10 +41,10 @@ export function decideLogBinding(
     (log.head === null ||
       (readModel.checkpoint !== null && comparePositions(log.head, readModel.checkpoint) < 0));
   if (readModel.binding !== null && readModel.binding !== log.logId) {
-    // An empty log under another id is the old one deleted or emptied (a new file gets a new
-    // id): that is the message to give, not "another log".
+    // An empty log under another id is either the old one deleted or emptied (a new file gets a
+    // new id) or a new instance of another deployment: the message names both.
     return logBehind
-      ? refuse('log_missing_or_behind', logBehindMessage(readModel, log))
+      ? refuse('log_missing_or_behind', emptyOtherLogMessage(readModel, readModel.binding, log))
       : refuse('another_log', anotherLogMessage(readModel, readModel.binding, log));
   }
   if (logBehind) return refuse('log_missing_or_behind', logBehindMessage(readModel, log));
@@ -61,6 +61,20 @@ export function anotherLogMessage(
     `The read model in ${readModel.location} was built from another event log (${boundLogId}), ` +
     `not ${log.location} (${log.logId}): point both at the same deployment, or delete the ` +
     'read model to rebuild it from this log'
+  );
+}
+
+function emptyOtherLogMessage(
+  readModel: ReadModelState,
+  boundLogId: string,
+  log: LogIdentity,
+): string {
+  return (
+    `The event log ${log.location} (${log.logId}) is missing or empty, and the read model in ` +
+    `${readModel.location} was built from another event log (${boundLogId}, up to position ` +
+    `${readModel.checkpoint ?? 'unknown'}): if ${log.location} was lost, restore it from a ` +
+    'backup, it is the record and cannot be rebuilt (do not delete the read model); if this ' +
+    'instance belongs to another deployment, point it at a read model of its own'
   );
 }
 

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { FileIdentity, isDamagedSqliteCode, sqliteErrorCode } from '@pat/shared';
@@ -71,6 +71,17 @@ const CLEAR_ALL = `DELETE FROM tokens; DELETE FROM users; DELETE FROM projects;
 const BULK_CACHE_KIB = -256 * 1024;
 const SECONDARY_INDEX_NAMES = [...SECONDARY_INDEXES.matchAll(/EXISTS (\w+) ON/g)].map((m) => m[1]);
 
+/** Read models up to this size (file and WAL) get a full quick_check at open. */
+const FULL_CHECK_MAX_BYTES = 64 * 1024 * 1024;
+
+function fileBytes(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
+
 interface StoredRow {
   revision: number;
   doc: string;
@@ -120,6 +131,7 @@ export class SqliteReadModel implements ReadModel {
       // Takes the lock now (SQLite would on first write), so a second owner fails at start.
       this.db.exec('BEGIN EXCLUSIVE; COMMIT');
       this.db.pragma('journal_mode = WAL');
+      this.checkIntegrity(options.filename);
       // Rebuildable from the log, so a lost last transaction on power failure is acceptable.
       this.db.pragma('synchronous = NORMAL');
       this.db.exec(`
@@ -417,6 +429,20 @@ export class SqliteReadModel implements ReadModel {
   private boundLogId(): string | null {
     const id = this.db.prepare('SELECT log_id FROM log_binding WHERE singleton = 1').pluck().get();
     return typeof id === 'string' ? id : null;
+  }
+
+  /**
+   * A damaged file is refused at open (its message says it is safe to delete) rather than met by
+   * some later query. quick_check reads every page: done up to FULL_CHECK_MAX_BYTES, where it
+   * takes well under a second; a bigger file is checked by the reads that meet a bad page.
+   */
+  private checkIntegrity(filename: string): void {
+    if (filename === ':memory:') return;
+    if (fileBytes(filename) + fileBytes(`${filename}-wal`) > FULL_CHECK_MAX_BYTES) return;
+    const [first] = this.db.pragma('quick_check(1)') as Array<{ quick_check: string }>;
+    if (first && first.quick_check !== 'ok') {
+      throw new ReadModelDamagedError(this.location, 'SQLITE_CORRUPT', first.quick_check);
+    }
   }
 
   /** Runs the opening statements; another process's lock becomes a clear refusal. */
