@@ -56,6 +56,11 @@ export interface SqliteEventStoreOptions {
    * not a power cut: for bulk imports and test fixtures only.
    */
   readonly durability?: 'full' | 'normal';
+  /**
+   * Files (with their WAL) up to this size get a full quick_check at open, bigger ones a cheap
+   * check (see checkIntegrity). Default 64 MiB; tests lower it to reach the cheap path.
+   */
+  readonly fullCheckMaxBytes?: number;
 }
 
 /**
@@ -95,7 +100,7 @@ export class SqliteEventStore implements EventStore {
       // The event log is the system of record: every committed append reaches the disk.
       this.db.pragma(`synchronous = ${options.durability === 'normal' ? 'NORMAL' : 'FULL'}`);
       this.db.pragma('busy_timeout = 5000');
-      this.checkIntegrity(options.filename);
+      this.checkIntegrity(options.filename, options.fullCheckMaxBytes ?? FULL_CHECK_MAX_BYTES);
       this.createSchemaWithIdentity();
     });
     this.statements = {
@@ -304,9 +309,9 @@ export class SqliteEventStore implements EventStore {
    * the schema and both ends of the log are read (where appends and a cut-off WAL leave damage),
    * and a bad page elsewhere is reported as EventLogDamagedError by the read that meets it.
    */
-  private checkIntegrity(filename: string): void {
+  private checkIntegrity(filename: string, fullCheckMaxBytes: number): void {
     if (filename === ':memory:') return;
-    if (fileBytes(filename) + fileBytes(`${filename}-wal`) <= FULL_CHECK_MAX_BYTES) {
+    if (fileBytes(filename) + fileBytes(`${filename}-wal`) <= fullCheckMaxBytes) {
       const [first] = this.db.pragma('quick_check(1)') as Array<{ quick_check: string }>;
       if (first && first.quick_check !== 'ok') {
         throw new EventLogDamagedError(this.location, 'SQLITE_CORRUPT', first.quick_check);
