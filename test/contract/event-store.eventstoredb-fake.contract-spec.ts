@@ -90,18 +90,42 @@ for (const sendCaughtUp of [true, false]) {
     });
     afterAll(() => fake.stop());
 
-    describeEventStoreContract(`eventstoredb-fake (caughtUp ${sendCaughtUp})`, async () => {
-      let store = new EventStoreDbEventStore(url, { streamPrefixes: contractPrefixes });
-      return {
-        store,
-        reopen: async () => {
-          await store.close();
-          store = new EventStoreDbEventStore(url, { streamPrefixes: contractPrefixes });
-          return store;
+    describeEventStoreContract(
+      `eventstoredb-fake (caughtUp ${sendCaughtUp})`,
+      async () => {
+        let store = new EventStoreDbEventStore(url, { streamPrefixes: contractPrefixes });
+        return {
+          store,
+          reopen: async () => {
+            await store.close();
+            store = new EventStoreDbEventStore(url, { streamPrefixes: contractPrefixes });
+            return store;
+          },
+          dispose: () => store.close(),
+        };
+      },
+      {
+        // A log of its own is a fake server of its own.
+        createSeparateLog: async () => {
+          const other = new FakeEventStoreDb({ sendCaughtUp });
+          const otherUrl = await other.start();
+          const opened: EventStoreDbEventStore[] = [];
+          return {
+            open: () => {
+              const store = new EventStoreDbEventStore(otherUrl, {
+                streamPrefixes: contractPrefixes,
+              });
+              opened.push(store);
+              return store;
+            },
+            dispose: async () => {
+              await Promise.all(opened.map((store) => store.close()));
+              await other.stop();
+            },
+          };
         },
-        dispose: () => store.close(),
-      };
-    });
+      },
+    );
 
     it('filters readAll to the product, exclusive of after, filling pages', async () => {
       const store = openStore(url, ['token-']);

@@ -102,6 +102,18 @@ if (!process.env.MONGODB_URI) {
       await prober;
 
       const recorded = /recorded but is not visible/;
+      const kinds = [...answeredAt.values()].map((a) =>
+        a.status === 200 ? 'ok' : recorded.test(a.message) ? 'recorded' : `refused ${a.status}`,
+      );
+      console.log(
+        `Frozen for ${FROZEN_MS} ms: ${TOKENS} revocations answered ` +
+          JSON.stringify(
+            Object.fromEntries(
+              [...new Set(kinds)].map((k) => [k, kinds.filter((x) => x === k).length]),
+            ),
+          ) +
+          `; ${probes.length} probes`,
+      );
       for (const [index, answer] of answeredAt) {
         const inLog = revokedInLog.has(tokens[index].id);
         if (answer.status === 200 || (answer.status === 503 && recorded.test(answer.message))) {

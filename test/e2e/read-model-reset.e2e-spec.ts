@@ -18,7 +18,6 @@ import { API, TestApp, bearer, createToken, signIn, startTestApp } from '../supp
  * look old, so it was dropped, and the revoked token answered 200 for good.
  */
 const REVOKED = 5;
-const SEEDED_EVENTS = Number(process.env.DBG_SEED ?? 12_000);
 
 /** A data folder whose log holds the first administrator, then a long history. */
 async function longLog(env: Record<string, string> = {}): Promise<string> {
@@ -160,20 +159,16 @@ if (!process.env.MONGODB_URI) {
         dataDir,
         env: { MONGODB_URI: ferret.uri('reset'), TOKEN_USAGE_INTERVAL_SECONDS: '1' },
       });
-      console.log("DBG started", new Date().toISOString());
       const { active, revoked } = await setUp(t);
-      console.log("DBG setup", new Date().toISOString());
       const load = hammer(t, active, revoked);
       await new Promise((resolve) => setTimeout(resolve, 300));
       const readyBefore = load.observed.ready.length;
 
       await ferret.wipe();
-      console.log("DBG wiped", new Date().toISOString());
       // Not ready while the read model is rebuilt; ready again once it has caught up.
       await until(async () => load.observed.ready.slice(readyBefore).includes(503), 30_000);
       await until(async () => load.observed.ready.slice(-2).every((s) => s === 200), 180_000);
       const observed = await load.stop();
-      console.log('DBG', new Date().toISOString(), t.logs.filter((l) => /Projection|StoreHealth|caught|behind|honoured/.test(l)).map((l) => l.slice(0, 300)).join('\n'));
 
       expect(observed.revoked.length).toBeGreaterThan(0);
       expect(observed.revoked).not.toContain(200);

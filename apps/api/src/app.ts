@@ -2,7 +2,12 @@ import { DynamicModule, INestApplication, RequestMethod, Type } from '@nestjs/co
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { ProcessManagerRunner, ProjectionRunner, StoreHealth } from '@pat/application';
+import {
+  LogBindingCheck,
+  ProcessManagerRunner,
+  ProjectionRunner,
+  StoreHealth,
+} from '@pat/application';
 import { BootstrapAdminService } from '@pat/identity';
 import { AppConfig, Clock, LineSink, systemClock } from '@pat/shared';
 import cookieParser from 'cookie-parser';
@@ -41,9 +46,12 @@ export async function createApp(options: CreateAppOptions): Promise<INestApplica
       logDestination: options.logDestination,
       extraModules: options.extraModules,
     }),
-    { bodyParser: false, bufferLogs: true },
+    // A store that cannot be opened rejects here with its one-line message (see main.ts): no
+    // exit from inside Nest, and its stack-trace log stays in the buffer, which is never printed.
+    { bodyParser: false, bufferLogs: true, abortOnError: false, autoFlushLogs: false },
   );
   app.useLogger(app.get(Logger));
+  app.flushLogs();
   app.disable('x-powered-by');
   if (options.config.trustProxy) app.set('trust proxy', trustProxyValue(options.config.trustProxy));
   // Slow or oversized requests are cut off (Node's own limit on header size is 16 kB → 431).
@@ -95,11 +103,19 @@ export async function createApp(options: CreateAppOptions): Promise<INestApplica
   );
   SwaggerModule.setup('api/docs', app, document);
 
-  await app.init();
-  await app.get(ProjectionRunner).start();
-  app.get(StoreHealth).start();
-  await app.get(BootstrapAdminService).ensureAdministrator();
-  if (options.processManagers !== false) await app.get(ProcessManagerRunner).start();
+  try {
+    await app.init();
+    // Before anything reads the read model or projects into it: is it this log's?
+    await app.get(LogBindingCheck).verify();
+    await app.get(ProjectionRunner).start();
+    app.get(StoreHealth).start();
+    await app.get(BootstrapAdminService).ensureAdministrator();
+    if (options.processManagers !== false) await app.get(ProcessManagerRunner).start();
+  } catch (error) {
+    // A refused start closes the stores it opened (the embedded read model's lock, say).
+    await app.close().catch(() => undefined);
+    throw error;
+  }
   return app;
 }
 

@@ -17,8 +17,10 @@ main().catch((error: unknown) => {
   if (error instanceof ConfigurationError) {
     process.stderr.write(`${error.message}\n`);
   } else {
+    // Store start-up errors (StoreStartupError, EventLogDamagedError, ReadModelDamagedError, a
+    // log binding refused) carry the whole line: the file, what is wrong, what to do.
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`Failed to start: ${message}\n`);
+    process.stderr.write(`Failed to start: ${message.replace(/\s+/g, ' ').trim()}\n`);
   }
   process.exit(1);
 });

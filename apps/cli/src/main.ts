@@ -22,6 +22,6 @@ const program = new Command('pat')
 program.parseAsync(process.argv).catch((error: unknown) => {
   const message =
     error instanceof ConfigurationError || error instanceof Error ? error.message : String(error);
-  process.stderr.write(`${message}\n`);
+  process.stderr.write(`${message.replace(/\s+/g, ' ').trim()}\n`);
   process.exit(1);
 });

@@ -4,3 +4,5 @@ export * from './projector';
 export * from './process-manager-runner';
 export * from './replay';
 export * from './store-health';
+export * from './log-binding/log-binding';
+export * from './log-binding/log-binding-check';

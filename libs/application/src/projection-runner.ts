@@ -2,12 +2,19 @@ import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import {
   EVENT_STORE,
   EventHandlerContext,
+  EventLogDamagedError,
   EventStore,
   Position,
   RecordedEvent,
   Subscription,
 } from '@pat/event-store';
-import { READ_MODEL, ProjectedEvent, ReadModel, StreamGapError } from '@pat/read-model';
+import {
+  READ_MODEL,
+  ProjectedEvent,
+  ReadModel,
+  ReadModelDamagedError,
+  StreamGapError,
+} from '@pat/read-model';
 import { PROJECTORS, Projector, projectEvent } from './projector';
 
 /** One subscription feeds every projector; its checkpoint is stored under this name. */
@@ -77,6 +84,10 @@ export class ProjectionRunner implements OnModuleDestroy {
   private gapsFilled = 0;
   private wasCaughtUp = false;
   private epoch = 0;
+  /** The read model was bound to the event log when this process last caught up. */
+  private bound = false;
+  /** start() callers waiting for the first catch-up, told when it cannot happen (see below). */
+  private startFailureWaiters: Array<(error: unknown) => void> = [];
 
   constructor(
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
@@ -88,8 +99,17 @@ export class ProjectionRunner implements OnModuleDestroy {
   async start(): Promise<void> {
     if (!this.stopped) return this.whenCaughtUp();
     this.stopped = false;
-    await this.subscribe();
-    return this.whenCaughtUp();
+    const failed = new Promise<never>((_, reject) => this.startFailureWaiters.push(reject));
+    failed.catch(() => undefined); // may be rejected before the race below listens
+    try {
+      await this.subscribe();
+      await Promise.race([this.whenCaughtUp(), failed]);
+    } catch (error) {
+      await this.stop();
+      throw error;
+    } finally {
+      this.startFailureWaiters = [];
+    }
   }
 
   whenCaughtUp(): Promise<void> {
@@ -149,13 +169,13 @@ export class ProjectionRunner implements OnModuleDestroy {
 
   /**
    * Notices a read model that lost what it had (wiped, or replaced by an empty one) while the
-   * subscription runs on: its checkpoint is gone though this process stored one. The projection
-   * then starts over from what the read model has, failing closed until it has caught up.
+   * subscription runs on: its binding to the event log is gone (the projection never writes it,
+   * unlike a checkpoint, so writes made since the wipe cannot hide it). The projection then
+   * rebuilds it from the start of the log, failing closed until it has caught up.
    */
   async checkForReset(): Promise<void> {
-    if (this.stopped || !this.caughtUp || this.position === null) return;
-    const checkpoint = await this.readModel.getCheckpoint(READ_MODEL_PROJECTION);
-    if (checkpoint !== null || this.stopped || !this.caughtUp) return;
+    if (this.stopped || !this.caughtUp || !this.bound) return;
+    if ((await this.readModel.readLogBinding()) !== null || this.stopped || !this.caughtUp) return;
     this.fallBehind(
       'the read model was found empty (wiped or replaced); rebuilding it from the event log',
     );
@@ -164,6 +184,9 @@ export class ProjectionRunner implements OnModuleDestroy {
     await subscription?.stop();
     await this.flushing.catch(() => undefined);
     this.flushing = Promise.resolve();
+    // What was written since the wipe (a checkpoint among it) is not a base to resume from.
+    await this.readModel.clear();
+    this.position = null;
     if (!this.stopped) await this.subscribe();
   }
 
@@ -274,6 +297,11 @@ export class ProjectionRunner implements OnModuleDestroy {
     if (this.caughtUp) return;
     await this.readModel.setBulkLoading(false);
     this.bulkLoading = false;
+    // The binding is what tells a read model wiped under this process (see checkForReset).
+    if ((await this.readModel.readLogBinding()) === null) {
+      await this.readModel.bindToLog((await this.eventStore.logIdentity()).logId);
+    }
+    this.bound = true;
     this.caughtUp = true;
     this.logger.log(
       `Read model caught up${this.wasCaughtUp ? ' again' : ''} at position ${this.position ?? 'start'}`,
@@ -325,11 +353,24 @@ export class ProjectionRunner implements OnModuleDestroy {
     }
   }
 
+  /**
+   * A damaged store during the first catch-up ends start() with that error: retrying cannot
+   * repair a file, and a start waiting forever would print nothing and never listen.
+   */
+  private failsStart(error: unknown): boolean {
+    const damaged = error instanceof EventLogDamagedError || error instanceof ReadModelDamagedError;
+    if (!damaged || this.caughtUp || this.startFailureWaiters.length === 0) return false;
+    this.lastError = error.message;
+    for (const reject of this.startFailureWaiters.splice(0)) reject(error);
+    return true;
+  }
+
   private project(event: RecordedEvent): ProjectedEvent {
     return projectEvent(this.projectors, event);
   }
 
   private restartAfter(error: unknown): void {
+    if (this.failsStart(error)) return;
     this.lastError = error instanceof Error ? error.message : String(error);
     this.subscription = null;
     this.flushing = Promise.resolve();

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   DynamicModule,
   Global,
@@ -9,6 +9,7 @@ import {
 } from '@nestjs/common';
 import {
   CommandRunner,
+  LogBindingCheck,
   PROJECTORS,
   ProjectionRunner,
   Projector,
@@ -52,8 +53,8 @@ export class BackendsModule implements OnApplicationShutdown {
     clock: Clock,
     options: { readModelOnFirstUse?: boolean } = {},
   ): DynamicModule {
-    const embeddedReadModel = () =>
-      new SqliteReadModel({ filename: join(config.dataDir, 'read-model.sqlite') });
+    const readModelFile = join(config.dataDir, 'read-model.sqlite');
+    const embeddedReadModel = () => new SqliteReadModel({ filename: readModelFile });
     return {
       module: BackendsModule,
       providers: [
@@ -81,7 +82,7 @@ export class BackendsModule implements OnApplicationShutdown {
             config.mongodbUri
               ? MongoReadModel.connect(config.mongodbUri)
               : options.readModelOnFirstUse
-                ? openOnFirstUse(embeddedReadModel)
+                ? openOnFirstUse(embeddedReadModel, resolve(readModelFile))
                 : embeddedReadModel(),
         },
         {
@@ -95,6 +96,7 @@ export class BackendsModule implements OnApplicationShutdown {
         ProjectionRunner,
         CommandRunner,
         StoreHealth,
+        LogBindingCheck,
       ],
       exports: [
         APP_CONFIG,
@@ -106,6 +108,7 @@ export class BackendsModule implements OnApplicationShutdown {
         ProjectionRunner,
         CommandRunner,
         StoreHealth,
+        LogBindingCheck,
       ],
     };
   }

@@ -76,6 +76,16 @@ export interface Subscription {
   stop(): Promise<void>;
 }
 
+/** Which log this is and how far it goes: what a read model is bound to (see LogBindingCheck). */
+export interface LogIdentity {
+  /** Fixed when the log was created; never changes. */
+  readonly logId: string;
+  /** Position of the last event, or null for an empty log. */
+  readonly head: Position | null;
+  /** For messages: the file path or the server address. */
+  readonly location: string;
+}
+
 export interface EventStore {
   appendToStream(
     streamName: string,
@@ -97,6 +107,12 @@ export interface EventStore {
 
   /** Throws when the store cannot be reached. */
   ping(): Promise<void>;
+
+  /**
+   * The log's identity and head. The id is created with the log (or, for a log written before
+   * identities existed, on the first call) and stays the same for as long as the log exists.
+   */
+  logIdentity(): Promise<LogIdentity>;
 
   close(): Promise<void>;
 }
@@ -123,6 +139,28 @@ export class EventStoreUnavailableError extends Error {
     this.name = 'EventStoreUnavailableError';
   }
 }
+
+/**
+ * The log's storage is damaged (SQLite: SQLITE_CORRUPT, SQLITE_NOTADB): nothing may be
+ * acknowledged into it. Still an EventStoreUnavailableError, so requests fail closed (503); at
+ * start-up it ends the start, since retrying cannot repair it.
+ */
+export class EventLogDamagedError extends EventStoreUnavailableError {
+  constructor(
+    readonly location: string,
+    readonly code: string,
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `The event log ${location} is damaged (${code}: ${oneLine(detail)}): restore it from a backup`,
+      options,
+    );
+    this.name = 'EventLogDamagedError';
+  }
+}
+
+const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
 
 /** The revision a stream is at after reading its events, as the expected revision to append. */
 export const expectedRevisionAfter = (events: readonly RecordedEvent[]): ExpectedRevision =>

@@ -227,6 +227,22 @@ export interface TokenPolicyQueries {
   getTokenPolicy(): Promise<TokenPolicyRecord | null>;
 }
 
+/**
+ * Which event log the read model was built from, so that a service never serves a read model
+ * with a log it did not come from (another deployment's, or a replaced one). See LogBindingCheck.
+ */
+export interface ReadModelLogBinding {
+  /** The id of the event log this read model was built from; null for a new (or wiped) read model. */
+  readLogBinding(): Promise<string | null>;
+  /**
+   * Records the log id if none is recorded (atomically: two instances starting at once agree);
+   * throws ReadModelBoundToAnotherLogError if a different one is recorded. clear() removes it.
+   */
+  bindToLog(logId: string): Promise<void>;
+  /** For messages: the read model's file path or server address (never a credential). */
+  readonly location: string;
+}
+
 export interface ReadModel
   extends
     ReadModelWriter,
@@ -234,7 +250,8 @@ export interface ReadModel
     UserQueries,
     ProjectQueries,
     TokenPolicyQueries,
-    ReadModelInspection {
+    ReadModelInspection,
+    ReadModelLogBinding {
   /** Throws when the read model cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -247,6 +264,37 @@ export class ReadModelUnavailableError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'ReadModelUnavailableError';
+  }
+}
+
+/** bindToLog found the read model bound to another event log. */
+export class ReadModelBoundToAnotherLogError extends Error {
+  constructor(
+    readonly boundLogId: string,
+    readonly requestedLogId: string,
+  ) {
+    super(`The read model was built from event log ${boundLogId}, not ${requestedLogId}`);
+    this.name = 'ReadModelBoundToAnotherLogError';
+  }
+}
+
+/**
+ * The read model's storage is damaged (SQLite: SQLITE_CORRUPT, SQLITE_NOTADB). Still a
+ * ReadModelUnavailableError (503); at start-up it ends the start. Safe to delete: it is rebuilt.
+ */
+export class ReadModelDamagedError extends ReadModelUnavailableError {
+  constructor(
+    readonly location: string,
+    readonly code: string,
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `The read model ${location} is damaged (${code}: ${detail.replace(/\s+/g, ' ').trim()}): ` +
+        'it is safe to delete (with its -wal and -shm files); it is rebuilt from the event log at the next start',
+      options,
+    );
+    this.name = 'ReadModelDamagedError';
   }
 }
 

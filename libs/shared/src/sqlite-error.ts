@@ -11,3 +11,11 @@ export function sqliteErrorCode(error: unknown): string | null {
   if (name !== 'SqliteError') return null;
   return typeof code === 'string' && code.startsWith('SQLITE_') ? code : null;
 }
+
+/**
+ * Whether a SQLite result code means the file itself is damaged or is not a database: no retry
+ * helps, the file has to be restored (the event log) or rebuilt (the read model).
+ */
+export function isDamagedSqliteCode(code: string): boolean {
+  return code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB';
+}

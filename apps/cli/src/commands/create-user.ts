@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { READ_MODEL, ReadModel } from '@pat/read-model';
 import { CreateUserCommand } from '@pat/identity/create-user/create-user.command';
 import type { UserView } from '@pat/identity/user-view';
-import { withContext } from '../cli.module';
+import { verifyLogBinding, withContext } from '../cli.module';
 import { print } from '../output';
 
 export const createUserCommand = new Command('create-user')
@@ -32,6 +32,8 @@ export const createUserCommand = new Command('create-user')
         // The user is shown from the read model once created: make sure it can be opened
         // before anything is written (on the embedded stores the running API holds it).
         await context.get<ReadModel>(READ_MODEL).ping();
+        // The user's event is projected into the read model: only into this log's.
+        await verifyLogBinding(context);
         return context.get(CommandBus).execute<UserView>(
           new CreateUserCommand(
             {

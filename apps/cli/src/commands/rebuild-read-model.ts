@@ -18,7 +18,10 @@ export const rebuildReadModelCommand = new Command('rebuild-read-model')
       const readModel = context.get<ReadModel>(READ_MODEL);
       const projectors = context.get<Projector[]>(PROJECTORS);
       const total = await countEvents(eventStore);
+      const log = await eventStore.logIdentity();
       await readModel.clear();
+      // Rebuilt from this log, so bound to it (clear() removed any previous binding).
+      await readModel.bindToLog(log.logId);
       const bar = new SingleBar(
         {
           format: 'Replaying [{bar}] {percentage}% | {value}/{total} events | {eps} events/s',

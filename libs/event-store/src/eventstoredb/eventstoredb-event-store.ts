@@ -31,6 +31,7 @@ import {
   EventStore,
   EventStoreUnavailableError,
   ExpectedRevision,
+  LogIdentity,
   NewEvent,
   Position,
   ReadAllOptions,
@@ -82,6 +83,15 @@ const TARGET_SCAN_BATCH = 256;
 const noop = () => undefined;
 
 /**
+ * The stream holding the log's id: one event, written once with expectedRevision no_stream. A
+ * `$` stream, so readAll and subscribeToAll leave it out like the server's own system streams.
+ */
+export const LOG_IDENTITY_STREAM = '$pat-log-identity';
+const LOG_IDENTITY_EVENT = 'PatLogIdentified';
+/** How far back logIdentity looks for the newest product event before settling for any event. */
+const HEAD_SCAN_LIMIT = 100_000;
+
+/**
  * The production event log: EventStoreDB through `@eventstore/db-client` (v6, gRPC).
  *
  * Reading and subscribing to $all needs an admin user (EventStoreDB's default ACL), so the
@@ -97,6 +107,8 @@ export class EventStoreDbEventStore implements EventStore {
   private readonly onSubscriptionDropped?: (error: unknown, retryInMs: number) => void;
   private readonly subscriptions = new Set<AllSubscription>();
   private closed = false;
+  /** The server's address without credentials, for messages. */
+  private readonly location: string;
 
   constructor(connectionString: string, options: EventStoreDbEventStoreOptions = {}) {
     this.prefixes = validateStreamPrefixes(options.streamPrefixes ?? DEFAULT_STREAM_PREFIXES);
@@ -105,6 +117,7 @@ export class EventStoreDbEventStore implements EventStore {
     this.onSubscriptionDropped = options.onSubscriptionDropped;
     // Parses the string only; the connection is made on the first call.
     this.client = EventStoreDBClient.connectionString(connectionString);
+    this.location = serverAddress(connectionString);
   }
 
   async appendToStream(
@@ -248,6 +261,17 @@ export class EventStoreDbEventStore implements EventStore {
     }
   }
 
+  /**
+   * The id is created by the first caller on a log without one (a new server, or one written
+   * before identities existed); concurrent first callers race on no_stream and all read back
+   * the winner's id.
+   */
+  async logIdentity(): Promise<LogIdentity> {
+    this.assertOpen();
+    const logId = (await this.readLogId()) ?? (await this.createLogId());
+    return { logId, head: await this.findHead(), location: this.location };
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -257,6 +281,84 @@ export class EventStoreDbEventStore implements EventStore {
 
   private assertOpen(): void {
     if (this.closed) throw new EventStoreUnavailableError('The event store is closed');
+  }
+
+  private async readLogId(): Promise<string | null> {
+    const [first] = await this.readStream(LOG_IDENTITY_STREAM);
+    const logId = (first?.data as { logId?: unknown } | undefined)?.logId;
+    if (first && typeof logId !== 'string') {
+      throw new Error(`${LOG_IDENTITY_STREAM} on ${this.location} holds no log id`);
+    }
+    return first ? (logId as string) : null;
+  }
+
+  private async createLogId(): Promise<string> {
+    const logId = randomUUID();
+    try {
+      await this.appendToStream(
+        LOG_IDENTITY_STREAM,
+        [
+          {
+            type: LOG_IDENTITY_EVENT,
+            data: { logId },
+            metadata: {
+              occurredAt: new Date().toISOString(),
+              actor: { userId: null, via: 'system' },
+              requestId: null,
+              schemaVersion: 1,
+            },
+          },
+        ],
+        { expectedRevision: 'no_stream' },
+      );
+      return logId;
+    } catch (error) {
+      if (!(error instanceof WrongExpectedRevisionError)) throw error;
+      // Another instance created it first: its id is the log's.
+      const winner = await this.readLogId();
+      if (winner === null) throw error;
+      return winner;
+    }
+  }
+
+  /**
+   * The newest product event of $all, read backwards. If none is among the newest
+   * HEAD_SCAN_LIMIT events (a log of nothing but system events that long), the newest event of
+   * all stands in: never null while something is there, so a read model is not refused for it.
+   */
+  private async findHead(): Promise<Position | null> {
+    let before: LogPosition | null = null;
+    let newest: LogPosition | null = null;
+    let scanned = 0;
+    try {
+      while (scanned < HEAD_SCAN_LIMIT) {
+        const batch: AllStreamResolvedEvent[] = await collectWithin(
+          this.client.readAll({
+            direction: BACKWARDS,
+            fromPosition: before ?? END,
+            maxCount: MAX_READ_BATCH,
+            resolveLinkTos: false,
+          }),
+          this.readTimeoutMs,
+        );
+        let oldest: LogPosition | null = null;
+        for (const { event } of batch) {
+          if (!event) continue;
+          if (before && compareLogPositions(event.position, before) >= 0) continue;
+          if (isProductEvent(this.prefixes, event.streamId, event.type)) {
+            return encodePosition(event.position);
+          }
+          newest ??= event.position;
+          oldest = event.position;
+          scanned += 1;
+        }
+        if (batch.length < MAX_READ_BATCH || oldest === null) return null;
+        before = oldest;
+      }
+    } catch (error) {
+      throw toPortError(error);
+    }
+    return newest === null ? null : encodePosition(newest);
   }
 
   /** The position of one event, for the rare append answer without a position. */
@@ -580,6 +682,12 @@ function toPortEvent(event: ClientRecordedEvent, commitPosition?: bigint): Recor
     data: event.data,
     metadata: event.metadata as unknown as EventMetadata,
   };
+}
+
+/** `esdb://user:secret@host:2113?tls=false` → `esdb://host:2113`: never a credential in a message. */
+function serverAddress(connectionString: string): string {
+  const match = /^([a-z+]+:\/\/)(?:[^@/]*@)?([^/?]*)/i.exec(connectionString);
+  return match ? `${match[1]}${match[2]}` : 'EventStoreDB';
 }
 
 function jsonCopy(value: unknown): unknown {

@@ -49,9 +49,25 @@ async function readWholeLog(store: EventStore): Promise<RecordedEvent[]> {
   }
 }
 
+/**
+ * A log of its own, empty, that stores can be opened on (more than once: separate connections).
+ * Adapters whose harness shares one server between tests provide it where a second server can
+ * be had (the fake EventStoreDB); the log-identity cases that need an empty log use it.
+ */
+export interface SeparateLog {
+  open(): EventStore;
+  /** Closes every store opened on it and removes it. */
+  dispose(): Promise<void>;
+}
+
+export interface EventStoreContractOptions {
+  readonly createSeparateLog?: () => Promise<SeparateLog>;
+}
+
 export function describeEventStoreContract(
   adapterName: string,
   createHarness: () => Promise<EventStoreHarness>,
+  options: EventStoreContractOptions = {},
 ): void {
   describe(`EventStore contract: ${adapterName}`, () => {
     let harness: EventStoreHarness;
@@ -263,6 +279,65 @@ export function describeEventStoreContract(
         await subscription.stop();
       }
     });
+
+    it('keeps its log id across close and reopen, with the head at the last append', async () => {
+      const appended = await store.appendToStream(uniqueStream(), [event('A'), event('B')], {
+        expectedRevision: 'no_stream',
+      });
+      const before = await store.logIdentity();
+      expect(before.logId).toMatch(/\S/);
+      expect(before.location).toMatch(/\S/);
+      expect(before.head).toBe(appended.position);
+      store = await harness.reopen();
+      const after = await store.logIdentity();
+      expect(after.logId).toBe(before.logId);
+      expect(after.head).toBe(appended.position);
+    });
+
+    it('moves the head to the position of each new last event', async () => {
+      const stream = uniqueStream();
+      const first = await store.appendToStream(stream, [event('A')], {
+        expectedRevision: 'no_stream',
+      });
+      expect((await store.logIdentity()).head).toBe(first.position);
+      const second = await store.appendToStream(stream, [event('B')], { expectedRevision: 0 });
+      const { head } = await store.logIdentity();
+      expect(head).toBe(second.position);
+      expect(store.comparePositions(head!, first.position)).toBeGreaterThan(0);
+    });
+
+    const { createSeparateLog } = options;
+    if (createSeparateLog) {
+      describe('on a log of its own', () => {
+        let separate: SeparateLog;
+        beforeEach(async () => {
+          separate = await createSeparateLog();
+        });
+        afterEach(() => separate.dispose());
+
+        it('has no head while empty, and an id different from the other log', async () => {
+          const other = separate.open();
+          const identity = await other.logIdentity();
+          expect(identity.head).toBeNull();
+          expect(identity.logId).not.toBe((await store.logIdentity()).logId);
+          const appended = await other.appendToStream(uniqueStream(), [event('A')], {
+            expectedRevision: 'no_stream',
+          });
+          const next = await other.logIdentity();
+          expect(next.head).toBe(appended.position);
+          expect(next.logId).toBe(identity.logId);
+        });
+
+        it('gives concurrent first callers on a new log the same id', async () => {
+          const ids = await Promise.all(
+            Array.from({ length: 4 }, () => separate.open().logIdentity()),
+          );
+          expect(new Set(ids.map((identity) => identity.logId)).size).toBe(1);
+          // And the identity is no event of the log.
+          expect(await readWholeLog(separate.open())).toEqual([]);
+        });
+      });
+    }
 
     it('keeps every appended event across close and reopen', async () => {
       const stream = uniqueStream();

@@ -21,6 +21,9 @@ const MEMBERS: Record<keyof ReadModel, true> = {
   listMembersOfProject: true,
   getTokenPolicy: true,
   allDocuments: true,
+  readLogBinding: true,
+  bindToLog: true,
+  location: true,
   ping: true,
   close: true,
 };
@@ -31,7 +34,7 @@ const MEMBERS: Record<keyof ReadModel, true> = {
  * run while the API holds the embedded read model's lock, and only those that need the read
  * model say it is taken.
  */
-export function openOnFirstUse(open: () => ReadModel): ReadModel {
+export function openOnFirstUse(open: () => ReadModel, location: string): ReadModel {
   let opened: ReadModel | null = null;
   return new Proxy({} as ReadModel, {
     get(_target, member: string | symbol) {
@@ -39,6 +42,8 @@ export function openOnFirstUse(open: () => ReadModel): ReadModel {
       if (typeof member !== 'string' || !Object.hasOwn(MEMBERS, member)) return undefined;
       // Not opened yet: nothing to close.
       if (member === 'close') return () => opened?.close() ?? Promise.resolve();
+      // Known without opening: messages name it even when the file cannot be opened.
+      if (member === 'location') return location;
       return (...args: unknown[]) => {
         opened ??= open();
         const method = opened[member as keyof ReadModel] as (...a: unknown[]) => unknown;

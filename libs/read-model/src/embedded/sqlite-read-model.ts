@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { mkdirSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { FileIdentity, sqliteErrorCode } from '@pat/shared';
+import { FileIdentity, isDamagedSqliteCode, sqliteErrorCode } from '@pat/shared';
 import type { Position } from '@pat/event-store';
 import {
   MembershipRecord,
@@ -11,8 +11,10 @@ import {
   ProjectedEvent,
   ProjectionCheckpoint,
   ReadModel,
+  ReadModelBoundToAnotherLogError,
   ReadModelCollection,
   ReadModelChange,
+  ReadModelDamagedError,
   ReadModelUnavailableError,
   sequenceEvents,
   TokenCredential,
@@ -65,11 +67,22 @@ const SECONDARY_INDEXES = `
 `;
 const CLEAR_ALL = `DELETE FROM tokens; DELETE FROM users; DELETE FROM projects;
   DELETE FROM memberships; DELETE FROM token_policy; DELETE FROM stream_revisions;
-  DELETE FROM checkpoints;`;
+  DELETE FROM checkpoints; DELETE FROM log_binding;`;
 
 /** SQLite page cache while bulk loading, KiB (negative: a size, not a page count). */
 const BULK_CACHE_KIB = -256 * 1024;
 const SECONDARY_INDEX_NAMES = [...SECONDARY_INDEXES.matchAll(/EXISTS (\w+) ON/g)].map((m) => m[1]);
+
+/** Read models up to this size (file and WAL) get a full quick_check at open. */
+const FULL_CHECK_MAX_BYTES = 64 * 1024 * 1024;
+
+function fileBytes(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
 
 interface StoredRow {
   revision: number;
@@ -88,6 +101,8 @@ interface StoredRow {
  * would make around every statement, which cost more than the statement itself.
  */
 export class SqliteReadModel implements ReadModel {
+  /** The absolute path, for messages. */
+  readonly location: string;
   private readonly db: Database.Database;
   private closed = false;
   private readonly file: FileIdentity;
@@ -103,6 +118,7 @@ export class SqliteReadModel implements ReadModel {
 
   constructor(options: SqliteReadModelOptions) {
     if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true });
+    this.location = options.filename === ':memory:' ? ':memory:' : resolve(options.filename);
     this.db = new Database(options.filename);
     this.file = new FileIdentity(options.filename);
     this.cache = new DocumentCache(options.cacheEntries ?? DEFAULT_CACHE_ENTRIES);
@@ -117,6 +133,7 @@ export class SqliteReadModel implements ReadModel {
       // Takes the lock now (SQLite would on first write), so a second owner fails at start.
       this.db.exec('BEGIN EXCLUSIVE; COMMIT');
       this.db.pragma('journal_mode = WAL');
+      this.checkIntegrity(options.filename);
       // Rebuildable from the log, so a lost last transaction on power failure is acceptable.
       this.db.pragma('synchronous = NORMAL');
       this.db.exec(`
@@ -145,6 +162,9 @@ export class SqliteReadModel implements ReadModel {
           projection TEXT PRIMARY KEY, position TEXT NOT NULL
         );
         CREATE TABLE IF NOT EXISTS bulk_loading (since TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS log_binding (
+          singleton INTEGER PRIMARY KEY CHECK (singleton = 1), log_id TEXT NOT NULL
+        );
       `);
       // A rebuild that stopped half way ran without syncs to disk, so none of it is trusted: it
       // starts again from the beginning of the log.
@@ -384,6 +404,26 @@ export class SqliteReadModel implements ReadModel {
     await this.run(() => this.queries.checkpoint.get('-'));
   }
 
+  readLogBinding(): Promise<string | null> {
+    return this.run(() => this.boundLogId());
+  }
+
+  /** One process owns the file (see the class comment), so check-then-insert is atomic here. */
+  bindToLog(logId: string): Promise<void> {
+    return this.run(() =>
+      this.db
+        .transaction(() => {
+          const bound = this.boundLogId();
+          if (bound === null) {
+            this.db.prepare('INSERT INTO log_binding (singleton, log_id) VALUES (1, ?)').run(logId);
+          } else if (bound !== logId) {
+            throw new ReadModelBoundToAnotherLogError(bound, logId);
+          }
+        })
+        .immediate(),
+    );
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -405,6 +445,25 @@ export class SqliteReadModel implements ReadModel {
     return token ? this.cache.set('tokenHash', tokenHash, token) : null;
   }
 
+  private boundLogId(): string | null {
+    const id = this.db.prepare('SELECT log_id FROM log_binding WHERE singleton = 1').pluck().get();
+    return typeof id === 'string' ? id : null;
+  }
+
+  /**
+   * A damaged file is refused at open (its message says it is safe to delete) rather than met by
+   * some later query. quick_check reads every page: done up to FULL_CHECK_MAX_BYTES, where it
+   * takes well under a second; a bigger file is checked by the reads that meet a bad page.
+   */
+  private checkIntegrity(filename: string): void {
+    if (filename === ':memory:') return;
+    if (fileBytes(filename) + fileBytes(`${filename}-wal`) > FULL_CHECK_MAX_BYTES) return;
+    const [first] = this.db.pragma('quick_check(1)') as Array<{ quick_check: string }>;
+    if (first && first.quick_check !== 'ok') {
+      throw new ReadModelDamagedError(this.location, 'SQLITE_CORRUPT', first.quick_check);
+    }
+  }
+
   /** Runs the opening statements; another process's lock becomes a clear refusal. */
   private refusedIfTaken<T>(filename: string, open: () => T): T {
     try {
@@ -419,6 +478,11 @@ export class SqliteReadModel implements ReadModel {
             'instances).',
           { cause: error },
         );
+      }
+      if (code && isDamagedSqliteCode(code)) {
+        throw new ReadModelDamagedError(this.location, code, (error as Error).message, {
+          cause: error,
+        });
       }
       throw error;
     }
@@ -456,6 +520,11 @@ export class SqliteReadModel implements ReadModel {
       return work();
     } catch (error) {
       const code = sqliteErrorCode(error);
+      if (code && isDamagedSqliteCode(code)) {
+        throw new ReadModelDamagedError(this.location, code, (error as Error).message, {
+          cause: error,
+        });
+      }
       if (code) {
         throw new ReadModelUnavailableError(`The read model cannot be used: ${code}`, {
           cause: error,

@@ -7,6 +7,7 @@ import {
   ProjectionCheckpoint,
   ProjectRecord,
   ReadModel,
+  ReadModelBoundToAnotherLogError,
   ReadModelChange,
   ReadModelCollection,
   ReadModelUnavailableError,
@@ -56,6 +57,13 @@ interface RevisionedDoc {
   _id: string;
   revision: number;
 }
+/** One document: the id of the event log the read model was built from. */
+interface LogBindingDoc {
+  _id: string;
+  logId: string;
+}
+const LOG_BINDING_ID = 'log';
+
 interface CheckpointDoc {
   _id: string;
   position: string;
@@ -177,6 +185,8 @@ const STREAMS_PER_CALL = 1000;
  * changes are skipped by their revision.
  */
 export class MongoReadModel implements ReadModel {
+  /** The server and database, without credentials, for messages. */
+  readonly location: string;
   private readonly connection: Connection;
   private readonly ready: Promise<void>;
   private closed = false;
@@ -197,6 +207,7 @@ export class MongoReadModel implements ReadModel {
       ...options.connectOptions,
       ...(options.dbName === undefined ? {} : { dbName: options.dbName }),
     });
+    this.location = describeLocation(uri, options.dbName);
     this.ready = this.connection.asPromise().then(() => undefined);
     // A failed first connection is reported by every call (and by `connect`), not as an
     // unhandled rejection.
@@ -323,6 +334,7 @@ export class MongoReadModel implements ReadModel {
         this.tokenPolicy.deleteMany({}),
         this.checkpoints.deleteMany({}),
         this.streamRevisions.deleteMany({}),
+        this.logBinding().deleteMany({}),
       ]);
     });
   }
@@ -476,6 +488,35 @@ export class MongoReadModel implements ReadModel {
     await this.connection.close();
   }
 
+  readLogBinding(): Promise<string | null> {
+    return this.run(async () => {
+      const doc = await this.logBinding().findOne({ _id: LOG_BINDING_ID });
+      return doc?.logId ?? null;
+    });
+  }
+
+  /** The `_id` is fixed, so of several instances inserting at once exactly one succeeds. */
+  bindToLog(logId: string): Promise<void> {
+    return this.run(async () => {
+      try {
+        await this.logBinding().insertOne({ _id: LOG_BINDING_ID, logId });
+        return;
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+      }
+      const bound = await this.logBinding().findOne({ _id: LOG_BINDING_ID });
+      if (bound && bound.logId !== logId) {
+        throw new ReadModelBoundToAnotherLogError(bound.logId, logId);
+      }
+    });
+  }
+
+  private logBinding() {
+    const db = this.connection.db;
+    if (!db) throw new ReadModelUnavailableError('The read model is not connected');
+    return db.collection<LogBindingDoc>('log_binding');
+  }
+
   private applyOne(change: ReadModelChange): Promise<number> {
     return this.serialized(`${change.collection}/${change.id}`, () => this.upsertOne(change));
   }
@@ -581,6 +622,14 @@ export class MongoReadModel implements ReadModel {
       throw error;
     }
   }
+}
+
+/** `mongodb://user:secret@host:27017/pat?authSource=x` → `mongodb://host:27017/pat`. */
+function describeLocation(uri: string, dbName: string | undefined): string {
+  const match = /^([a-z+]+:\/\/)(?:[^@/]*@)?([^/?]*)(?:\/([^?]*))?/i.exec(uri);
+  if (!match) return 'MongoDB';
+  const database = dbName ?? (match[3] || 'test');
+  return `${match[1]}${match[2]}/${database}`;
 }
 
 /** The fields a change sets, as stored: without the id field, plus derived sort keys. */
