@@ -98,6 +98,20 @@ export interface EventStore {
   /** Throws when the store cannot be reached. */
   ping(): Promise<void>;
 
+  /**
+   * A bounded, cheap write that proves the log accepts a durable commit now, without adding an
+   * event to the log; throws EventStoreUnavailableError (EventLogDamagedError for a damaged log)
+   * when it does not. A read-only ping cannot tell a full disk from a healthy one.
+   */
+  probeWrite(): Promise<void>;
+
+  /**
+   * Calls `listener` at once, before the append's promise rejects, whenever an append fails
+   * because the log cannot take it (full, I/O error, read-only, damaged, unreachable); never for
+   * a revision conflict. Returns a function that removes the listener.
+   */
+  onWriteFailure(listener: (error: EventStoreUnavailableError) => void): () => void;
+
   close(): Promise<void>;
 }
 
@@ -121,6 +135,17 @@ export class EventStoreUnavailableError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'EventStoreUnavailableError';
+  }
+}
+
+/**
+ * The log's storage is damaged (truncated, replaced or corrupt under the running process): no
+ * write is acknowledged any more, and the next start refuses until an operator restores it.
+ */
+export class EventLogDamagedError extends EventStoreUnavailableError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'EventLogDamagedError';
   }
 }
 
