@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { FileIdentity, sqliteErrorCode } from '@pat/shared';
+import { FileIdentity, sqliteErrorCode, sqliteErrorHint } from '@pat/shared';
 import type { EventMetadata } from '@pat/shared';
 import {
   AppendResult,
@@ -93,6 +93,13 @@ export class SqliteEventStore implements EventStore {
     // The event log is the system of record: every committed append reaches the disk.
     this.db.pragma(`synchronous = ${options.durability === 'normal' ? 'NORMAL' : 'FULL'}`);
     this.db.pragma('busy_timeout = 5000');
+    // A bounded WAL: a checkpoint once it holds about 4 MiB (whatever the file's page size),
+    // and cut back to that when SQLite reuses it. SQLite's checkpoints stay on: WalGuard
+    // judges the -wal file against SQLite's own index, so it needs no control over them.
+    const pageSize = this.db.pragma('page_size', { simple: true }) as number;
+    this.db.pragma(
+      `wal_autocheckpoint = ${Math.max(100, Math.floor(JOURNAL_SIZE_LIMIT_BYTES / pageSize))}`,
+    );
     this.db.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT_BYTES}`);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS events (
@@ -408,19 +415,6 @@ function refuseIfMarkedDamaged(filename: string): void {
     `The event log ${filename} was found damaged (${found}): restore it from a backup ` +
       `(remove its -wal and -shm files too), then delete ${marker}`,
   );
-}
-
-/** What an operator should look at for a SQLite result code, in brackets. */
-function sqliteErrorHint(code: string): string {
-  if (code === 'SQLITE_FULL') return ' (disk full?)';
-  if (code.startsWith('SQLITE_READONLY')) return ' (read-only file or volume?)';
-  if (code === 'SQLITE_IOERR_SHMSIZE') return ' (cannot size the -shm file: disk full?)';
-  if (code.startsWith('SQLITE_IOERR')) return ' (I/O error: disk full or failing?)';
-  if (code.startsWith('SQLITE_CANTOPEN')) return ' (file or folder missing, or no permission?)';
-  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
-    return ' (locked by another process)';
-  }
-  return '';
 }
 
 function checkExpectedRevision(

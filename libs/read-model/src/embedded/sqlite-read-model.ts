@@ -64,6 +64,10 @@ const SECONDARY_INDEXES = `
 const CLEAR_ALL = `DELETE FROM tokens; DELETE FROM users; DELETE FROM projects;
   DELETE FROM memberships; DELETE FROM token_policy; DELETE FROM checkpoints;`;
 
+/** WAL bound: a checkpoint once it holds 128 pages of 16 KiB, cut back to 2 MiB when reused. */
+const WAL_AUTOCHECKPOINT_PAGES = 128;
+const WAL_SIZE_LIMIT_BYTES = 2 * 1024 * 1024;
+
 /** SQLite page cache while bulk loading, KiB (negative: a size, not a page count). */
 const BULK_CACHE_KIB = -256 * 1024;
 const SECONDARY_INDEX_NAMES = [...SECONDARY_INDEXES.matchAll(/EXISTS (\w+) ON/g)].map((m) => m[1]);
@@ -116,6 +120,10 @@ export class SqliteReadModel implements ReadModel {
       this.db.pragma('journal_mode = WAL');
       // Rebuildable from the log, so a lost last transaction on power failure is acceptable.
       this.db.pragma('synchronous = NORMAL');
+      // With 16 KiB pages SQLite's default (a checkpoint every 1000 pages) lets the WAL reach
+      // 16 MiB; this keeps it near 2 MiB, and cuts it back to that when it is reused.
+      this.db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
+      this.db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
       this.db.exec(`
         CREATE TABLE IF NOT EXISTS tokens (
           id TEXT PRIMARY KEY, revision INTEGER NOT NULL, doc TEXT NOT NULL,
