@@ -41,9 +41,12 @@ export async function createApp(options: CreateAppOptions): Promise<INestApplica
       logDestination: options.logDestination,
       extraModules: options.extraModules,
     }),
-    { bodyParser: false, bufferLogs: true },
+    // A store that cannot be opened throws to the caller (main.ts prints one line), instead of
+    // Nest printing its stack trace and exiting; the logs buffered until then are dropped.
+    { bodyParser: false, bufferLogs: true, abortOnError: false, autoFlushLogs: false },
   );
   app.useLogger(app.get(Logger));
+  app.flushLogs();
   app.disable('x-powered-by');
   if (options.config.trustProxy) app.set('trust proxy', trustProxyValue(options.config.trustProxy));
   // Slow or oversized requests are cut off (Node's own limit on header size is 16 kB → 431).

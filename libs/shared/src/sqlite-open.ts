@@ -1,3 +1,5 @@
+import { accessSync, constants, statfsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { sqliteErrorCode } from './sqlite-error';
 
 /** What an operator should look at for a SQLite result code, in brackets (or nothing). */
@@ -45,7 +47,9 @@ export function openEmbeddedStore<T>(file: EmbeddedStoreFile, open: () => T): T 
   } catch (error) {
     const code = sqliteErrorCode(error) ?? fileSystemErrorCode(error);
     if (!code) throw error;
-    const hint = sqliteErrorCode(error) ? sqliteErrorHint(code) : ` (${(error as Error).message})`;
+    const hint =
+      volumeProblem(file.filename) ??
+      (sqliteErrorCode(error) ? sqliteErrorHint(code) : ` (${(error as Error).message})`);
     const advice = file.ifDeleted
       ? `If freeing space or fixing permissions does not help, it is safe to delete it with ` +
         `its -wal and -shm files (${file.ifDeleted}).`
@@ -56,6 +60,26 @@ export function openEmbeddedStore<T>(file: EmbeddedStoreFile, open: () => T): T 
       { cause: error },
     );
   }
+}
+
+/** What the file's volume says, which beats guessing from the code: read-only, or full. */
+function volumeProblem(filename: string): string | null {
+  const folder = dirname(filename);
+  try {
+    accessSync(folder, constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EROFS') return ` (the volume of ${folder} is read-only)`;
+    if (code === 'EACCES') return ` (no permission to write in ${folder})`;
+    return null;
+  }
+  try {
+    const volume = statfsSync(folder);
+    if (volume.bavail === 0) return ` (the volume of ${folder} is full: disk full)`;
+  } catch {
+    // No verdict: the code's hint stands.
+  }
+  return null;
 }
 
 function fileSystemErrorCode(error: unknown): string | null {
