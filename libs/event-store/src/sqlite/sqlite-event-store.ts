@@ -306,6 +306,10 @@ export class SqliteEventStore implements EventStore {
   private async runWrite<T>(work: () => T): Promise<T> {
     try {
       if (this.damage !== null) throw new EventLogDamagedError(this.damagedMessage(this.damage));
+      const missing = this.walGuard?.mainFileProblem() ?? null;
+      if (missing !== null) {
+        throw new EventStoreUnavailableError(`The event log cannot be written: ${missing}`);
+      }
       const result = await this.run(work);
       this.confirmFilesIntactAfterCommit();
       return result;

@@ -32,6 +32,7 @@ export class WalGuard {
   private walFd: number | null = null;
   private shmFd: number | null = null;
   private largestMainSize = 0;
+  private mainInode: number | null = null;
   private readonly littleEndian = endianness() === 'LE';
   private readonly shm = Buffer.alloc(SHM_READ_BYTES);
   private readonly walHeader = Buffer.alloc(WAL_HEADER_BYTES);
@@ -45,18 +46,35 @@ export class WalGuard {
   open(): void {
     this.walFd = openSync(this.walPath, 'r');
     this.shmFd = openSync(this.shmPath, 'r');
-    this.largestMainSize = statSync(this.filename).size;
+    const main = statSync(this.filename);
+    this.largestMainSize = main.size;
+    this.mainInode = main.ino;
   }
 
-  /** What is wrong with the files, or null; see the class comment for when it is definitive. */
+  /**
+   * Whether the main file is still where SQLite writes (not moved away, deleted or replaced):
+   * checked on every write, where FileIdentity's cached answer may be 250 ms old. Not damage:
+   * the file may come back.
+   */
+  mainFileProblem(): string | null {
+    if (this.mainInode === null) return null;
+    const main = statOrNull(this.filename);
+    if (!main) return `${this.filename} is missing`;
+    return main.ino === this.mainInode ? null : `${this.filename} was replaced`;
+  }
+
+  /**
+   * What damaged the files, or null; see the class comment for when it is definitive. A main
+   * file that is missing is not judged here: it may come back (a volume remounted), and
+   * FileIdentity already refuses every call while it is gone.
+   */
   check(): string | null {
     if (this.walFd === null || this.shmFd === null) return null;
     const main = statOrNull(this.filename);
-    if (!main) return `${this.filename} was deleted`;
-    if (main.size < this.largestMainSize) {
+    if (main && main.size < this.largestMainSize) {
       return `${this.filename} was truncated (${main.size} bytes, it held ${this.largestMainSize})`;
     }
-    this.largestMainSize = main.size;
+    if (main) this.largestMainSize = main.size;
 
     const wal = fstatSync(this.walFd);
     if (statOrNull(this.walPath)?.ino !== wal.ino) {
