@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { FileIdentity, sqliteErrorCode } from '@pat/shared';
+import { FileIdentity, sqliteErrorCode, sqliteErrorHint } from '@pat/shared';
 import type { Position } from '@pat/event-store';
 import {
   MembershipRecord,
@@ -92,6 +92,7 @@ export class SqliteReadModel implements ReadModel {
   private readonly db: Database.Database;
   private closed = false;
   private readonly file: FileIdentity;
+  private readonly filename: string;
   private readonly select: Record<Collection, Database.Statement<[string], StoredRow>>;
   private readonly upsert: Record<Collection, Database.Statement<unknown[]>>;
   private readonly queries;
@@ -106,6 +107,7 @@ export class SqliteReadModel implements ReadModel {
     if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true });
     this.db = new Database(options.filename);
     this.file = new FileIdentity(options.filename);
+    this.filename = options.filename;
     this.cache = new DocumentCache(options.cacheEntries ?? DEFAULT_CACHE_ENTRIES);
     // Waits out a previous owner that is still shutting down.
     this.db.pragma('busy_timeout = 5000');
@@ -445,7 +447,8 @@ export class SqliteReadModel implements ReadModel {
     } catch (error) {
       const code = sqliteErrorCode(error);
       if (code) {
-        throw new ReadModelUnavailableError(`The read model cannot be used: ${code}`, {
+        const where = `${sqliteErrorHint(code)} in ${this.filename}`;
+        throw new ReadModelUnavailableError(`The read model cannot be used: ${code}${where}`, {
           cause: error,
         });
       }
