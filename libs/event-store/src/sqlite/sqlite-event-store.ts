@@ -260,27 +260,31 @@ export class SqliteEventStore implements EventStore {
    */
   async probeWrite(): Promise<void> {
     await this.runWrite(() => {
-      if (!this.probeStatement) {
-        this.db.exec(
-          'CREATE TABLE IF NOT EXISTS write_probe (id INTEGER PRIMARY KEY CHECK (id = 1), at TEXT NOT NULL)',
-        );
-        this.probeStatement = this.db.prepare(
-          'INSERT INTO write_probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at',
-        );
-      }
-      const probe = this.probeStatement;
       this.db.pragma(`busy_timeout = ${PROBE_BUSY_TIMEOUT_MS}`);
       try {
-        this.db
+        // The table comes with the first probe that commits (an older log gains it then); a
+        // rolled-back creation leaves no statement behind.
+        this.probeStatement = this.db
           .transaction(() => {
             this.assertFilesIntact();
-            probe.run(new Date().toISOString());
+            const statement = this.probeStatement ?? this.prepareWriteProbe();
+            statement.run(new Date().toISOString());
+            return statement;
           })
           .immediate();
       } finally {
         this.db.pragma('busy_timeout = 5000');
       }
     });
+  }
+
+  private prepareWriteProbe(): Database.Statement<[string]> {
+    this.db.exec(
+      'CREATE TABLE IF NOT EXISTS write_probe (id INTEGER PRIMARY KEY CHECK (id = 1), at TEXT NOT NULL)',
+    );
+    return this.db.prepare(
+      'INSERT INTO write_probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at',
+    );
   }
 
   onWriteFailure(listener: (error: EventStoreUnavailableError) => void): () => void {
