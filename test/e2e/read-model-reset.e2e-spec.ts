@@ -19,11 +19,14 @@ import { API, TestApp, bearer, createToken, signIn, startTestApp } from '../supp
  */
 const REVOKED = 5;
 
-/** A data folder whose log holds the first administrator, then a long history. */
-async function longLog(env: Record<string, string> = {}): Promise<string> {
+/**
+ * A data folder whose log holds the first administrator, then a long history: 12 000 events on
+ * the embedded read model; fewer on FerretDB, whose upserts are much slower (README, limits).
+ */
+async function longLog(events: number, env: Record<string, string> = {}): Promise<string> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pat-reset-'));
   await (await startTestApp({ dataDir, env })).close();
-  await seedEventLog(join(dataDir, 'events.sqlite'), SEEDED_EVENTS);
+  await seedEventLog(join(dataDir, 'events.sqlite'), events);
   return dataDir;
 }
 
@@ -98,7 +101,7 @@ describe('A read model wiped under a running API: embedded read model', () => {
   let t: TestApp | null = null;
 
   beforeAll(async () => {
-    dataDir = await longLog();
+    dataDir = await longLog(12_000);
   });
   afterAll(async () => {
     await t?.dispose();
@@ -146,7 +149,7 @@ if (!process.env.MONGODB_URI) {
 
     beforeAll(async () => {
       ferret = await OwnFerretDb.start();
-      dataDir = await longLog({ MONGODB_URI: ferret.uri('reset') });
+      dataDir = await longLog(2_000, { MONGODB_URI: ferret.uri('reset') });
     });
     afterAll(async () => {
       await t?.close();

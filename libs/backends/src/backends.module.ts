@@ -22,7 +22,7 @@ import { EventStoreDbEventStore } from '@pat/event-store/eventstoredb/eventstore
 import { projectProjectEvents, projectUserEvents } from '@pat/identity';
 import { READ_MODEL, ReadModel, SqliteReadModel, openOnFirstUse } from '@pat/read-model';
 import { MongoReadModel } from '@pat/read-model/mongo/mongo-read-model';
-import { APP_CONFIG, AppConfig, CLOCK, Clock } from '@pat/shared';
+import { APP_CONFIG, AppConfig, CLOCK, Clock, openEmbeddedStore } from '@pat/shared';
 import { projectTokenEvents } from '@pat/tokens';
 
 export const ALL_PROJECTORS: Projector[] = [
@@ -54,7 +54,15 @@ export class BackendsModule implements OnApplicationShutdown {
     options: { readModelOnFirstUse?: boolean } = {},
   ): DynamicModule {
     const readModelFile = join(config.dataDir, 'read-model.sqlite');
-    const embeddedReadModel = () => new SqliteReadModel({ filename: readModelFile });
+    const embeddedReadModel = () =>
+      openEmbeddedStore(
+        {
+          store: 'the read model',
+          filename: readModelFile,
+          ifDeleted: 'it is rebuilt from the event log at the next start',
+        },
+        () => new SqliteReadModel({ filename: readModelFile }),
+      );
     return {
       module: BackendsModule,
       providers: [
@@ -64,7 +72,11 @@ export class BackendsModule implements OnApplicationShutdown {
           provide: EVENT_STORE,
           useFactory: (): EventStore => {
             if (!config.eventStoreConnectionString) {
-              return new SqliteEventStore({ filename: join(config.dataDir, 'events.sqlite') });
+              const filename = join(config.dataDir, 'events.sqlite');
+              return openEmbeddedStore(
+                { store: 'the event log', filename, ifDeleted: null },
+                () => new SqliteEventStore({ filename }),
+              );
             }
             const logger = new Logger('EventStoreDB');
             return new EventStoreDbEventStore(config.eventStoreConnectionString, {
@@ -90,7 +102,15 @@ export class BackendsModule implements OnApplicationShutdown {
           useFactory: async (): Promise<SessionStore> =>
             config.mongodbUri
               ? MongoSessionStore.connect(config.mongodbUri)
-              : new SqliteSessionStore({ filename: join(config.dataDir, 'sessions.sqlite') }),
+              : openEmbeddedStore(
+                  {
+                    store: 'the session store',
+                    filename: join(config.dataDir, 'sessions.sqlite'),
+                    ifDeleted: 'signed-in browser sessions end',
+                  },
+                  () =>
+                    new SqliteSessionStore({ filename: join(config.dataDir, 'sessions.sqlite') }),
+                ),
         },
         { provide: PROJECTORS, useValue: ALL_PROJECTORS },
         ProjectionRunner,

@@ -114,6 +114,20 @@ export interface EventStore {
    */
   logIdentity(): Promise<LogIdentity>;
 
+  /**
+   * A bounded, cheap write that proves the log accepts a durable commit now, without adding an
+   * event to the log; throws EventStoreUnavailableError (EventLogDamagedError for a damaged log)
+   * when it does not. A read-only ping cannot tell a full disk from a healthy one.
+   */
+  probeWrite(): Promise<void>;
+
+  /**
+   * Calls `listener` at once, before the append's promise rejects, whenever an append fails
+   * because the log cannot take it (full, I/O error, read-only, damaged, unreachable); never for
+   * a revision conflict. Returns a function that removes the listener.
+   */
+  onWriteFailure(listener: (error: EventStoreUnavailableError) => void): () => void;
+
   close(): Promise<void>;
 }
 
@@ -141,26 +155,22 @@ export class EventStoreUnavailableError extends Error {
 }
 
 /**
- * The log's storage is damaged (SQLite: SQLITE_CORRUPT, SQLITE_NOTADB): nothing may be
- * acknowledged into it. Still an EventStoreUnavailableError, so requests fail closed (503); at
- * start-up it ends the start, since retrying cannot repair it.
+ * The log's storage is damaged (SQLITE_CORRUPT or SQLITE_NOTADB, or its WAL truncated or replaced
+ * under the running process): nothing may be acknowledged into it. Still an
+ * EventStoreUnavailableError, so requests fail closed (503); at start-up it ends the start, since
+ * retrying cannot repair it, and the next start refuses until an operator restores the log.
  */
 export class EventLogDamagedError extends EventStoreUnavailableError {
-  constructor(
-    readonly location: string,
-    readonly code: string,
-    detail: string,
-    options?: { cause?: unknown },
-  ) {
-    super(
-      `The event log ${location} is damaged (${code}: ${oneLine(detail)}): restore it from a backup`,
-      options,
-    );
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'EventLogDamagedError';
   }
 }
 
-const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
+/** The message of an EventLogDamagedError for a store error met in the log's file. */
+export const damagedLogMessage = (location: string, code: string, detail: string): string =>
+  `The event log ${location} is damaged (${code}: ${detail.replace(/\s+/g, ' ').trim()}): ` +
+  'restore it from a backup';
 
 /** The revision a stream is at after reading its events, as the expected revision to append. */
 export const expectedRevisionAfter = (events: readonly RecordedEvent[]): ExpectedRevision =>

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-import { ProjectionRunner } from '@pat/application';
+import { ProjectionRunner, StoreHealth } from '@pat/application';
 import { Public, SESSION_STORE, SessionStore } from '@pat/auth';
 import { EVENT_STORE, EventStore } from '@pat/event-store';
 import { READ_MODEL, ReadModel } from '@pat/read-model';
@@ -25,6 +25,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
     private readonly projections: ProjectionRunner,
+    private readonly stores: StoreHealth,
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
     @Inject(READ_MODEL) private readonly readModel: ReadModel,
     @Inject(SESSION_STORE) private readonly sessionStore: SessionStore,
@@ -42,7 +43,7 @@ export class HealthController {
   @ApiOperation({ summary: 'Readiness: stores reachable, projection running and caught up' })
   ready() {
     return this.health.check([
-      () => this.ping('eventStore', () => this.eventStore.ping()),
+      () => this.eventLog(),
       () => this.ping('readModel', () => this.readModel.ping()),
       () => this.ping('sessionStore', () => this.sessionStore.ping()),
       () => {
@@ -57,6 +58,13 @@ export class HealthController {
         return status.running && status.caughtUp ? indicator.up(details) : indicator.down(details);
       },
     ]);
+  }
+
+  /** Down while the log cannot be written (StoreHealth's write probe) or read. */
+  private async eventLog() {
+    const problem = this.stores.eventLogProblem();
+    if (problem !== null) return this.indicators.check('eventStore').down({ message: problem });
+    return this.ping('eventStore', () => this.eventStore.ping());
   }
 
   private async ping(key: string, ping: () => Promise<void>) {

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { FileIdentity, sqliteErrorCode } from '@pat/shared';
+import { FileIdentity, sqliteErrorCode, sqliteErrorHint } from '@pat/shared';
 import { ReadModelUnavailableError } from '@pat/read-model';
 import type { SessionRecord, SessionStore } from './session-store.port';
 
@@ -10,14 +10,19 @@ export class SqliteSessionStore implements SessionStore {
   private readonly db: Database.Database;
   private closed = false;
   private readonly file: FileIdentity;
+  private readonly filename: string;
   private readonly statements;
 
   constructor(options: { filename: string }) {
     if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true });
     this.db = new Database(options.filename);
     this.file = new FileIdentity(options.filename);
+    this.filename = options.filename;
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('busy_timeout = 5000');
+    // A small WAL (4 KiB pages: a checkpoint every 1 MiB), cut back to 1 MiB when reused.
+    this.db.pragma('wal_autocheckpoint = 256');
+    this.db.pragma(`journal_size_limit = ${1024 * 1024}`);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS sessions (
         id_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL, created_at TEXT NOT NULL,
@@ -80,7 +85,8 @@ export class SqliteSessionStore implements SessionStore {
     } catch (error) {
       const code = sqliteErrorCode(error);
       if (code) {
-        throw new ReadModelUnavailableError(`The session store cannot be used: ${code}`, {
+        const where = `${sqliteErrorHint(code)} in ${this.filename}`;
+        throw new ReadModelUnavailableError(`The session store cannot be used: ${code}${where}`, {
           cause: error,
         });
       }

@@ -92,6 +92,12 @@ const LOG_IDENTITY_EVENT = 'PatLogIdentified';
 const HEAD_SCAN_LIMIT = 100_000;
 
 /**
+ * The write probe's stream: outside every product category, so readAll and subscribeToAll never
+ * return its events, and capped at one event ($maxCount) so that scavenges drop the rest.
+ */
+export const WRITE_PROBE_STREAM = 'pat-write-probe';
+
+/**
  * The production event log: EventStoreDB through `@eventstore/db-client` (v6, gRPC).
  *
  * Reading and subscribing to $all needs an admin user (EventStoreDB's default ACL), so the
@@ -106,6 +112,8 @@ export class EventStoreDbEventStore implements EventStore {
   private readonly readTimeoutMs: number;
   private readonly onSubscriptionDropped?: (error: unknown, retryInMs: number) => void;
   private readonly subscriptions = new Set<AllSubscription>();
+  private readonly writeFailureListeners = new Set<(error: EventStoreUnavailableError) => void>();
+  private probeStreamCapped = false;
   private closed = false;
   /** The server's address without credentials, for messages. */
   private readonly location: string;
@@ -142,7 +150,7 @@ export class EventStoreDbEventStore implements EventStore {
         expectedRevision: toClientExpectedRevision(expected),
       });
     } catch (error) {
-      throw toPortError(error, { streamName, expected });
+      throw this.reportedWriteFailure(toPortError(error, { streamName, expected }));
     }
     if (!result.success) {
       // Only with `throwOnAppendFailure=false` in the connection string; the client's batch
@@ -272,11 +280,59 @@ export class EventStoreDbEventStore implements EventStore {
     return { logId, head: await this.findHead(), location: this.location };
   }
 
+  /**
+   * One small event appended to WRITE_PROBE_STREAM, bounded by the ping timeout: it proves the
+   * leader accepts writes (a cluster without quorum, or a server whose disk is full, still
+   * answers reads). The stream is capped at one event the first time.
+   */
+  async probeWrite(): Promise<void> {
+    this.assertOpen();
+    try {
+      if (!this.probeStreamCapped) {
+        await this.client.setStreamMetadata(
+          WRITE_PROBE_STREAM,
+          { maxCount: 1 },
+          { deadline: this.pingTimeoutMs },
+        );
+        this.probeStreamCapped = true;
+      }
+      await this.client.appendToStream(
+        WRITE_PROBE_STREAM,
+        jsonEvent({ type: 'WriteProbed', data: { at: new Date().toISOString() } }),
+        { deadline: this.pingTimeoutMs },
+      );
+    } catch (error) {
+      const portError = toPortError(error);
+      throw this.reportedWriteFailure(
+        portError instanceof EventStoreUnavailableError
+          ? portError
+          : new EventStoreUnavailableError(
+              `EventStoreDB refused the write probe: ${error instanceof Error ? error.message : String(error)}`,
+              { cause: error },
+            ),
+      );
+    }
+  }
+
+  onWriteFailure(listener: (error: EventStoreUnavailableError) => void): () => void {
+    this.writeFailureListeners.add(listener);
+    return () => this.writeFailureListeners.delete(listener);
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.writeFailureListeners.clear();
     await Promise.allSettled([...this.subscriptions].map((subscription) => subscription.stop()));
     await this.client.dispose();
+  }
+
+  /** Tells the listeners about an append that failed because the store could not take it. */
+  private reportedWriteFailure(error: unknown): unknown {
+    if (error instanceof EventStoreUnavailableError) {
+      for (const listener of this.writeFailureListeners) listener(error);
+    }
+    return error;
   }
 
   private assertOpen(): void {

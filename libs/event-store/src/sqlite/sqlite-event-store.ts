@@ -1,13 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { FileIdentity, StoreStartupError, isDamagedSqliteCode, sqliteErrorCode } from '@pat/shared';
+import {
+  FileIdentity,
+  StoreStartupError,
+  isDamagedSqliteCode,
+  sqliteErrorCode,
+  sqliteErrorHint,
+} from '@pat/shared';
 import type { EventMetadata } from '@pat/shared';
 import {
   AppendResult,
   EventLogDamagedError,
+  damagedLogMessage,
   EventStore,
   EventStoreUnavailableError,
   ExpectedRevision,
@@ -20,6 +27,7 @@ import {
   Subscription,
   WrongExpectedRevisionError,
 } from '../event-store.port';
+import { WalGuard } from './wal-guard';
 
 interface EventRow {
   position: number;
@@ -42,6 +50,10 @@ function fileBytes(path: string): number {
     return 0;
   }
 }
+/** The WAL is cut back to this size when SQLite resets it after a checkpoint. */
+const JOURNAL_SIZE_LIMIT_BYTES = 4 * 1024 * 1024;
+/** How long a write probe waits for another process's write lock (the append path: 5 s). */
+const PROBE_BUSY_TIMEOUT_MS = 1000;
 
 export interface SqliteEventStoreOptions {
   /** Path of the database file, or ':memory:'. */
@@ -76,6 +88,12 @@ export class SqliteEventStore implements EventStore {
   private readonly file: FileIdentity;
   /** The absolute path, for messages. */
   private readonly location: string;
+  private readonly filename: string;
+  private readonly walGuard: WalGuard | null;
+  /** Why the log was found damaged; once set, nothing more is written or acknowledged. */
+  private damage: string | null = null;
+  private readonly writeFailureListeners = new Set<(error: EventStoreUnavailableError) => void>();
+  private probeStatement: Database.Statement<[string]> | null = null;
   private readonly statements: {
     lastRevision: Database.Statement<[string], { revision: number | null }>;
     insert: Database.Statement<[string, string, number, string, string, string]>;
@@ -89,8 +107,10 @@ export class SqliteEventStore implements EventStore {
   ) => EventRow[];
 
   constructor(options: SqliteEventStoreOptions) {
+    refuseIfMarkedDamaged(options.filename);
     if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true });
     this.location = options.filename === ':memory:' ? ':memory:' : resolve(options.filename);
+    this.filename = options.filename;
     this.db = this.refusedIfUnusable(() => new Database(options.filename));
     this.file = new FileIdentity(options.filename);
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
@@ -100,6 +120,14 @@ export class SqliteEventStore implements EventStore {
       // The event log is the system of record: every committed append reaches the disk.
       this.db.pragma(`synchronous = ${options.durability === 'normal' ? 'NORMAL' : 'FULL'}`);
       this.db.pragma('busy_timeout = 5000');
+      // A bounded WAL: a checkpoint once it holds about 4 MiB (whatever the file's page size),
+      // and cut back to that when SQLite reuses it. SQLite's checkpoints stay on: WalGuard
+      // judges the -wal file against SQLite's own index, so it needs no control over them.
+      const pageSize = this.db.pragma('page_size', { simple: true }) as number;
+      this.db.pragma(
+        `wal_autocheckpoint = ${Math.max(100, Math.floor(JOURNAL_SIZE_LIMIT_BYTES / pageSize))}`,
+      );
+      this.db.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT_BYTES}`);
       this.checkIntegrity(options.filename, options.fullCheckMaxBytes ?? FULL_CHECK_MAX_BYTES);
       this.createSchemaWithIdentity();
     });
@@ -120,6 +148,8 @@ export class SqliteEventStore implements EventStore {
     };
     const transaction = this.db.transaction(
       (streamName: string, events: readonly NewEvent[], expected: ExpectedRevision) => {
+        // Under the write lock: the files are checked before anything is written into them.
+        this.assertFilesIntact();
         const last = this.statements.lastRevision.get(streamName)?.revision ?? null;
         checkExpectedRevision(streamName, expected, last);
         let revision = last ?? -1;
@@ -138,6 +168,7 @@ export class SqliteEventStore implements EventStore {
     );
     this.appendTransaction = (streamName, events, expected) =>
       transaction.immediate(streamName, events, expected);
+    this.walGuard = this.openWalGuard();
   }
 
   appendToStream(
@@ -145,10 +176,13 @@ export class SqliteEventStore implements EventStore {
     events: readonly NewEvent[],
     options: { expectedRevision: ExpectedRevision },
   ): Promise<AppendResult> {
-    return this.run(() => {
-      if (events.length === 0) throw new Error('appendToStream needs at least one event');
+    if (events.length === 0) {
+      return Promise.reject(new Error('appendToStream needs at least one event'));
+    }
+    return this.runWrite(() => {
       const rows = this.appendTransaction(streamName, events, options.expectedRevision);
-      const recorded = rows.map(toRecordedEvent);
+      return rows.map(toRecordedEvent);
+    }).then((recorded) => {
       const last = recorded[recorded.length - 1];
       this.appended.emit('appended');
       return { nextExpectedRevision: last.revision, position: last.position, events: recorded };
@@ -248,11 +282,129 @@ export class SqliteEventStore implements EventStore {
     });
   }
 
+  /**
+   * Rewrites the one row of a table of its own in an IMMEDIATE transaction, with the log's
+   * synchronous setting: the same lock, WAL append and sync as an append, no event.
+   */
+  async probeWrite(): Promise<void> {
+    await this.runWrite(() => {
+      this.db.pragma(`busy_timeout = ${PROBE_BUSY_TIMEOUT_MS}`);
+      try {
+        // The table comes with the first probe that commits (an older log gains it then); a
+        // rolled-back creation leaves no statement behind.
+        this.probeStatement = this.db
+          .transaction(() => {
+            this.assertFilesIntact();
+            const statement = this.probeStatement ?? this.prepareWriteProbe();
+            statement.run(new Date().toISOString());
+            return statement;
+          })
+          .immediate();
+      } finally {
+        this.db.pragma('busy_timeout = 5000');
+      }
+    });
+  }
+
+  private prepareWriteProbe(): Database.Statement<[string]> {
+    this.db.exec(
+      'CREATE TABLE IF NOT EXISTS write_probe (id INTEGER PRIMARY KEY CHECK (id = 1), at TEXT NOT NULL)',
+    );
+    return this.db.prepare(
+      'INSERT INTO write_probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at',
+    );
+  }
+
+  onWriteFailure(listener: (error: EventStoreUnavailableError) => void): () => void {
+    this.writeFailureListeners.add(listener);
+    return () => this.writeFailureListeners.delete(listener);
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.appended.removeAllListeners();
+    this.writeFailureListeners.clear();
     this.db.close();
+    // After the connection: closing these descriptors earlier would drop SQLite's locks.
+    this.walGuard?.close();
+  }
+
+  /**
+   * A write (append or probe): refused once the log is damaged; the files are checked again
+   * after the commit, so a write that landed in a log damaged meanwhile is not acknowledged.
+   * Every failure to write is told to the write-failure listeners before the promise rejects.
+   */
+  private async runWrite<T>(work: () => T): Promise<T> {
+    try {
+      if (this.damage !== null) throw new EventLogDamagedError(this.damagedMessage(this.damage));
+      const missing = this.walGuard?.mainFileProblem() ?? null;
+      if (missing !== null) {
+        throw new EventStoreUnavailableError(`The event log cannot be written: ${missing}`);
+      }
+      const result = await this.run(work);
+      this.confirmFilesIntactAfterCommit();
+      return result;
+    } catch (error) {
+      if (error instanceof EventStoreUnavailableError) {
+        for (const listener of this.writeFailureListeners) listener(error);
+      }
+      throw error;
+    }
+  }
+
+  /** Throws (and marks the log damaged) when the files were changed behind SQLite's back. */
+  private assertFilesIntact(): void {
+    const problem = this.walGuard?.check() ?? null;
+    if (problem !== null) throw this.markDamaged(problem);
+  }
+
+  /**
+   * Outside the write lock another process may be half way through its own commit, so a
+   * mismatch is confirmed under the lock before the log is called damaged.
+   */
+  private confirmFilesIntactAfterCommit(): void {
+    if (!this.walGuard || this.walGuard.check() === null) return;
+    try {
+      this.db.transaction(() => this.assertFilesIntact()).immediate();
+    } catch (error) {
+      if (error instanceof EventLogDamagedError) throw error;
+      throw new EventStoreUnavailableError(
+        `The event log ${this.filename} could not be checked after a write: ${String(error)}`,
+        { cause: error },
+      );
+    }
+  }
+
+  /**
+   * Remembers the damage for good and leaves a marker beside the file, so that the next start
+   * refuses too (see refuseIfMarkedDamaged) instead of serving from a log no tool can read.
+   */
+  private markDamaged(reason: string): EventLogDamagedError {
+    if (this.damage === null) {
+      this.damage = reason;
+      try {
+        writeFileSync(
+          damageMarkerOf(this.filename),
+          `${new Date().toISOString()} ${reason.replace(/\s+/g, ' ')}\n`,
+        );
+      } catch {
+        // A full or read-only volume: this process still refuses; the next start may not know.
+      }
+    }
+    return new EventLogDamagedError(this.damagedMessage(this.damage));
+  }
+
+  private damagedMessage(reason: string): string {
+    return `The event log is damaged (${reason}): restore ${this.filename} from a backup`;
+  }
+
+  /** The guard needs the -wal and -shm files, which exist once the connection has read. */
+  private openWalGuard(): WalGuard | null {
+    if (this.filename === ':memory:') return null;
+    const guard = new WalGuard(this.filename);
+    guard.open();
+    return guard;
   }
 
   /**
@@ -314,7 +466,7 @@ export class SqliteEventStore implements EventStore {
     if (fileBytes(filename) + fileBytes(`${filename}-wal`) <= fullCheckMaxBytes) {
       const [first] = this.db.pragma('quick_check(1)') as Array<{ quick_check: string }>;
       if (first && first.quick_check !== 'ok') {
-        throw new EventLogDamagedError(this.location, 'SQLITE_CORRUPT', first.quick_check);
+        throw new EventLogDamagedError(damagedLogMessage(this.location, 'SQLITE_CORRUPT', first.quick_check));
       }
       return;
     }
@@ -339,7 +491,7 @@ export class SqliteEventStore implements EventStore {
       if (error instanceof EventLogDamagedError) throw error;
       const code = sqliteErrorCode(error);
       if (code && isDamagedSqliteCode(code)) {
-        throw new EventLogDamagedError(this.location, code, (error as Error).message, {
+        throw new EventLogDamagedError(damagedLogMessage(this.location, code, (error as Error).message), {
           cause: error,
         });
       }
@@ -368,20 +520,36 @@ export class SqliteEventStore implements EventStore {
         // Another writer won the race between our revision check and insert.
         throw new WrongExpectedRevisionError('(concurrent append)', 'any', 'no_stream');
       }
+      if (error instanceof EventStoreUnavailableError) throw error;
       const code = sqliteErrorCode(error);
       if (code && isDamagedSqliteCode(code)) {
-        throw new EventLogDamagedError(this.location, code, (error as Error).message, {
-          cause: error,
-        });
+        throw this.markDamaged(`${code}: the file is corrupt`);
       }
       if (code) {
-        throw new EventStoreUnavailableError(`The event store cannot be used: ${code}`, {
-          cause: error,
-        });
+        throw new EventStoreUnavailableError(
+          `The event log cannot be written: ${code}${sqliteErrorHint(code)} in ${this.filename}`,
+          { cause: error },
+        );
       }
       throw error;
     }
   }
+}
+
+/** The marker a damaged log leaves beside itself; an operator deletes it after restoring. */
+export function damageMarkerOf(filename: string): string {
+  return `${filename}.damaged`;
+}
+
+function refuseIfMarkedDamaged(filename: string): void {
+  if (filename === ':memory:') return;
+  const marker = damageMarkerOf(filename);
+  if (!existsSync(marker)) return;
+  const found = readFileSync(marker, 'utf8').trim().split('\n')[0].slice(0, 300);
+  throw new EventLogDamagedError(
+    `The event log ${filename} was found damaged (${found}): restore it from a backup ` +
+      `(remove its -wal and -shm files too), then delete ${marker}`,
+  );
 }
 
 function checkExpectedRevision(

@@ -1,7 +1,7 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { FileIdentity, isDamagedSqliteCode, sqliteErrorCode } from '@pat/shared';
+import { FileIdentity, isDamagedSqliteCode, sqliteErrorCode, sqliteErrorHint } from '@pat/shared';
 import type { Position } from '@pat/event-store';
 import {
   MembershipRecord,
@@ -69,6 +69,10 @@ const CLEAR_ALL = `DELETE FROM tokens; DELETE FROM users; DELETE FROM projects;
   DELETE FROM memberships; DELETE FROM token_policy; DELETE FROM stream_revisions;
   DELETE FROM checkpoints; DELETE FROM log_binding;`;
 
+/** WAL bound: a checkpoint once it holds 128 pages of 16 KiB, cut back to 2 MiB when reused. */
+const WAL_AUTOCHECKPOINT_PAGES = 128;
+const WAL_SIZE_LIMIT_BYTES = 2 * 1024 * 1024;
+
 /** SQLite page cache while bulk loading, KiB (negative: a size, not a page count). */
 const BULK_CACHE_KIB = -256 * 1024;
 const SECONDARY_INDEX_NAMES = [...SECONDARY_INDEXES.matchAll(/EXISTS (\w+) ON/g)].map((m) => m[1]);
@@ -106,6 +110,7 @@ export class SqliteReadModel implements ReadModel {
   private readonly db: Database.Database;
   private closed = false;
   private readonly file: FileIdentity;
+  private readonly filename: string;
   private readonly select: Record<Collection, Database.Statement<[string], StoredRow>>;
   private readonly upsert: Record<Collection, Database.Statement<unknown[]>>;
   private readonly queries;
@@ -121,6 +126,7 @@ export class SqliteReadModel implements ReadModel {
     this.location = options.filename === ':memory:' ? ':memory:' : resolve(options.filename);
     this.db = new Database(options.filename);
     this.file = new FileIdentity(options.filename);
+    this.filename = options.filename;
     this.cache = new DocumentCache(options.cacheEntries ?? DEFAULT_CACHE_ENTRIES);
     // Waits out a previous owner that is still shutting down.
     this.db.pragma('busy_timeout = 5000');
@@ -136,6 +142,10 @@ export class SqliteReadModel implements ReadModel {
       this.checkIntegrity(options.filename);
       // Rebuildable from the log, so a lost last transaction on power failure is acceptable.
       this.db.pragma('synchronous = NORMAL');
+      // With 16 KiB pages SQLite's default (a checkpoint every 1000 pages) lets the WAL reach
+      // 16 MiB; this keeps it near 2 MiB, and cuts it back to that when it is reused.
+      this.db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
+      this.db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
       this.db.exec(`
         CREATE TABLE IF NOT EXISTS tokens (
           id TEXT PRIMARY KEY, revision INTEGER NOT NULL, doc TEXT NOT NULL,
@@ -526,7 +536,8 @@ export class SqliteReadModel implements ReadModel {
         });
       }
       if (code) {
-        throw new ReadModelUnavailableError(`The read model cannot be used: ${code}`, {
+        const where = `${sqliteErrorHint(code)} in ${this.filename}`;
+        throw new ReadModelUnavailableError(`The read model cannot be used: ${code}${where}`, {
           cause: error,
         });
       }

@@ -1,0 +1,93 @@
+import { accessSync, constants, statfsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { sqliteErrorCode } from './sqlite-error';
+
+/** What an operator should look at for a SQLite result code, in brackets (or nothing). */
+export function sqliteErrorHint(code: string): string {
+  if (code === 'SQLITE_FULL') return ' (disk full?)';
+  if (code.startsWith('SQLITE_READONLY')) return ' (read-only file or volume?)';
+  if (code === 'SQLITE_IOERR_SHMSIZE') return ' (cannot size its -shm file: disk full?)';
+  if (code.startsWith('SQLITE_IOERR')) return ' (I/O error: disk full or failing?)';
+  if (code.startsWith('SQLITE_CANTOPEN')) return ' (file or folder missing, or no permission?)';
+  if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB')
+    return ' (the file is damaged)';
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+    return ' (locked by another process)';
+  }
+  return '';
+}
+
+/** An embedded store's file that could not be opened; the message is the one line to print. */
+export class StoreOpenError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreOpenError';
+  }
+}
+
+export interface EmbeddedStoreFile {
+  /** "the event log", "the read model", "the session store". */
+  readonly store: string;
+  readonly filename: string;
+  /**
+   * What deleting the file costs when it is disposable ("it is rebuilt from the event log"),
+   * which the message then offers; null for the event log, which nothing can rebuild.
+   */
+  readonly ifDeleted: string | null;
+}
+
+/**
+ * Opens an embedded store, turning a raw SQLite or file-system error of the opening into one
+ * line that names the file, says what the code suggests, and whether deleting the file is safe.
+ * Errors the store already words for operators pass through.
+ */
+export function openEmbeddedStore<T>(file: EmbeddedStoreFile, open: () => T): T {
+  try {
+    return open();
+  } catch (error) {
+    const code = sqliteErrorCode(error) ?? fileSystemErrorCode(error);
+    if (!code) throw error;
+    const hint =
+      volumeProblem(file.filename) ??
+      (sqliteErrorCode(error) ? sqliteErrorHint(code) : ` (${(error as Error).message})`);
+    const advice = file.ifDeleted
+      ? `If freeing space or fixing permissions does not help, it is safe to delete it with ` +
+        `its -wal and -shm files (${file.ifDeleted}).`
+      : `It is the system of record and cannot be rebuilt: do not delete it; free space, fix ` +
+        `permissions or restore it from a backup.`;
+    throw new StoreOpenError(
+      `${capitalized(file.store)} ${file.filename} cannot be opened: ${code}${hint}. ${advice}`,
+      { cause: error },
+    );
+  }
+}
+
+/** What the file's volume says, which beats guessing from the code: read-only, or full. */
+function volumeProblem(filename: string): string | null {
+  const folder = dirname(filename);
+  try {
+    accessSync(folder, constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EROFS') return ` (the volume of ${folder} is read-only)`;
+    if (code === 'EACCES') return ` (no permission to write in ${folder})`;
+    return null;
+  }
+  try {
+    const volume = statfsSync(folder);
+    if (volume.bavail === 0) return ` (the volume of ${folder} is full: disk full)`;
+  } catch {
+    // No verdict: the code's hint stands.
+  }
+  return null;
+}
+
+function fileSystemErrorCode(error: unknown): string | null {
+  if (!(error instanceof Error)) return null;
+  const { code, syscall } = error as NodeJS.ErrnoException;
+  return typeof code === 'string' && typeof syscall === 'string' ? code : null;
+}
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
