@@ -48,8 +48,12 @@ const REPEAT_REVOCATIONS = 2;
 const REVOKED_PROBES = 4;
 /** Tokens created (and answered) before the first burst, so that the first burst revokes too. */
 const INITIAL_TOKENS = 8;
-/** The kill lands after 1 to KILL_WINDOW × the burst's size answers (some requests stay cut). */
+/**
+ * The kill lands 0 to MAX_KILL_DELAY_MS after the answer numbered 1 to KILL_WINDOW × the
+ * burst's size (so some requests stay cut, and the server is caught at any step of a request).
+ */
 const KILL_WINDOW = 0.8;
+const MAX_KILL_DELAY_MS = 4;
 /** Bounds of the whole run; see the README for what it takes (two starts per round dominate). */
 const TIMEOUT_MS = process.env.MONGODB_URI ? 900_000 : 300_000;
 /** Failed bearer attempts are the point here: the limiter must not turn 401s into 429s. */
@@ -295,18 +299,24 @@ describeEmbeddedLog(
             Infinity,
           );
           const killAfter = 1 + Math.floor(random() * Math.floor(operations.length * KILL_WINDOW));
+          const killDelayMs = Math.floor(random() * MAX_KILL_DELAY_MS);
           for (const op of operations)
             if (op.kind === 'create') creations.set(op.name, 'at-most-one');
           lap('checks');
-          const outcomes = await burstThenKill(server, operations, killAfter, (burst, op) =>
-            op.kind === 'create'
-              ? burst.post(`${API}/me/tokens`, {
-                  headers: { cookie },
-                  body: { name: op.name, expiresInDays: 30 },
-                })
-              : op.kind === 'revoke'
-                ? burst.post(`${API}/me/tokens/${op.target.id}/revoke`, { headers: { cookie } })
-                : me(burst, op.target.token),
+          const outcomes = await burstThenKill(
+            server,
+            operations,
+            killAfter,
+            (burst, op) =>
+              op.kind === 'create'
+                ? burst.post(`${API}/me/tokens`, {
+                    headers: { cookie },
+                    body: { name: op.name, expiresInDays: 30 },
+                  })
+                : op.kind === 'revoke'
+                  ? burst.post(`${API}/me/tokens/${op.target.id}/revoke`, { headers: { cookie } })
+                  : me(burst, op.target.token),
+            killDelayMs,
           );
           expect(await server.exited()).toEqual({ code: null, signal: 'SIGKILL' });
           lap('burst');

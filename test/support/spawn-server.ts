@@ -306,14 +306,16 @@ export interface BurstOutcome<T> {
 
 /**
  * Sends every operation at once (one connection each, so the kill cuts each request on its
- * own) and SIGKILLs the server as soon as `killAfterAnswers` answers have arrived; resolves
- * when every request has been answered or cut, in operation order.
+ * own) and SIGKILLs the server when `killAfterAnswers` answers have arrived, or `killDelayMs`
+ * after that (the server is then somewhere else in its work); resolves when every request has
+ * been answered or cut, in operation order.
  */
 export async function burstThenKill<T>(
   server: ServerProcess,
   operations: readonly T[],
   killAfterAnswers: number,
   send: (client: HttpClient, operation: T) => Promise<HttpResponse>,
+  killDelayMs = 0,
 ): Promise<Array<BurstOutcome<T>>> {
   const client = new HttpClient(server.baseUrl, { keepAlive: false });
   let answered = 0;
@@ -323,7 +325,10 @@ export async function burstThenKill<T>(
         try {
           const response = await send(client, operation);
           answered += 1;
-          if (answered === killAfterAnswers) server.child.kill('SIGKILL');
+          if (answered === killAfterAnswers) {
+            if (killDelayMs > 0) setTimeout(() => server.child.kill('SIGKILL'), killDelayMs);
+            else server.child.kill('SIGKILL');
+          }
           return { operation, response };
         } catch (error) {
           return { operation, error: error instanceof Error ? error.message : String(error) };
