@@ -220,7 +220,9 @@ describeEmbeddedLog(
                   'revived',
                   `${when}${ready ? '' : ' (before readiness)'}: revoked token ${known.name} (${known.id}) answered ${response.status}`,
                 );
-              } else if (isRevokedChallenge(response)) return;
+                return;
+              }
+              if (isRevokedChallenge(response)) return;
             } else {
               figures.activeChecks += 1;
               const tokenId =
