@@ -169,3 +169,25 @@ export function median(values: readonly number[]): number {
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
+
+// ---- Per-token facts of a log, for the suites that compare answers with what was recorded ----
+
+/** Ids of the tokens whose stream holds a TokenRevoked. */
+export function revokedTokenIds(events: readonly RecordedEvent[]): Set<string> {
+  return new Set(
+    events
+      .filter((e) => e.type === 'TokenRevoked')
+      .map((e) => (e.data as { tokenId: string }).tokenId),
+  );
+}
+
+/** The TokenCreated events of the log by token name (a name used once should have one). */
+export function creationsByName(events: readonly RecordedEvent[]): Map<string, RecordedEvent[]> {
+  const byName = new Map<string, RecordedEvent[]>();
+  for (const event of events) {
+    if (event.type !== 'TokenCreated') continue;
+    const name = (event.data as { name: string }).name;
+    byName.set(name, [...(byName.get(name) ?? []), event]);
+  }
+  return byName;
+}

@@ -275,3 +275,112 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+// ---- Helpers of the reliability suites that kill the built process (crash, kill loop) ----
+
+/** The WWW-Authenticate challenges of an answer, joined into one string. */
+export const wwwAuthenticate = (response: HttpResponse): string =>
+  ([] as string[]).concat(response.headers['www-authenticate'] ?? []).join(', ');
+
+/** A 401 whose RFC 6750 challenge says the token is revoked (the hash matched a real token). */
+export const isRevokedChallenge = (response: HttpResponse): boolean =>
+  response.status === 401 && /error_description="[^"]*revoked/.test(wwwAuthenticate(response));
+
+/** The answer's JSON body, or `{ text }` when it is not JSON (an answer is an answer). */
+export function bodyOf<T extends object = Record<string, unknown>>(
+  response: HttpResponse,
+): Partial<T> & { text?: string; message?: string } {
+  try {
+    return response.json();
+  } catch {
+    return { text: response.text } as Partial<T> & { text?: string };
+  }
+}
+
+/** What became of one request of a burst: an answer, or the error that cut it. */
+export interface BurstOutcome<T> {
+  readonly operation: T;
+  readonly response?: HttpResponse;
+  readonly error?: string;
+}
+
+/**
+ * Sends every operation at once (one connection each, so the kill cuts each request on its
+ * own) and SIGKILLs the server when `killAfterAnswers` answers have arrived, or `killDelayMs`
+ * after that (the server is then somewhere else in its work); resolves when every request has
+ * been answered or cut, in operation order.
+ */
+export async function burstThenKill<T>(
+  server: ServerProcess,
+  operations: readonly T[],
+  killAfterAnswers: number,
+  send: (client: HttpClient, operation: T) => Promise<HttpResponse>,
+  killDelayMs = 0,
+): Promise<Array<BurstOutcome<T>>> {
+  const client = new HttpClient(server.baseUrl, { keepAlive: false });
+  let answered = 0;
+  try {
+    return await Promise.all(
+      operations.map(async (operation): Promise<BurstOutcome<T>> => {
+        try {
+          const response = await send(client, operation);
+          answered += 1;
+          if (answered === killAfterAnswers) {
+            if (killDelayMs > 0) setTimeout(() => server.child.kill('SIGKILL'), killDelayMs);
+            else server.child.kill('SIGKILL');
+          }
+          return { operation, response };
+        } catch (error) {
+          return { operation, error: error instanceof Error ? error.message : String(error) };
+        }
+      }),
+    );
+  } finally {
+    client.close();
+  }
+}
+
+/** The operator CLI as operators run it: the built `dist/apps/cli/src/main.js`. */
+export const CLI_MAIN = join(__dirname, '../../dist/apps/cli/src/main.js');
+
+/** Runs a CLI command on a data folder (with the suite's backends); never rejects. */
+export async function runCli(
+  dataDir: string,
+  args: readonly string[],
+  timeoutMs = 60_000,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [CLI_MAIN, ...args], {
+    env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, ...backendEnvironment(dataDir) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: timeoutMs,
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => {
+    child.on('error', (error) => {
+      stderr += error.message;
+      resolve(null);
+    });
+    child.on('close', (status) => resolve(status));
+  });
+  return { code, stdout, stderr };
+}
+
+/** Polls `GET /health/ready` until it answers 200; throws with the last answer after the timeout. */
+export async function waitUntilReady(client: HttpClient, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      const response = await client.get('/health/ready', { timeoutMs: 5_000 });
+      if (response.status === 200) return;
+      last = `${response.status} ${response.text}`;
+    } catch (error) {
+      last = error instanceof Error ? error.message : String(error);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`/health/ready did not answer 200 within ${timeoutMs} ms; last: ${last}`);
+}

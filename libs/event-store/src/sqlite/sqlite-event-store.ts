@@ -466,7 +466,9 @@ export class SqliteEventStore implements EventStore {
     if (fileBytes(filename) + fileBytes(`${filename}-wal`) <= fullCheckMaxBytes) {
       const [first] = this.db.pragma('quick_check(1)') as Array<{ quick_check: string }>;
       if (first && first.quick_check !== 'ok') {
-        throw new EventLogDamagedError(damagedLogMessage(this.location, 'SQLITE_CORRUPT', first.quick_check));
+        throw new EventLogDamagedError(
+          damagedLogMessage(this.location, 'SQLITE_CORRUPT', first.quick_check),
+        );
       }
       return;
     }
@@ -491,9 +493,12 @@ export class SqliteEventStore implements EventStore {
       if (error instanceof EventLogDamagedError) throw error;
       const code = sqliteErrorCode(error);
       if (code && isDamagedSqliteCode(code)) {
-        throw new EventLogDamagedError(damagedLogMessage(this.location, code, (error as Error).message), {
-          cause: error,
-        });
+        throw new EventLogDamagedError(
+          damagedLogMessage(this.location, code, (error as Error).message),
+          {
+            cause: error,
+          },
+        );
       }
       if (code) {
         throw new StoreStartupError(

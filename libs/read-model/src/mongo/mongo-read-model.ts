@@ -678,7 +678,9 @@ function isBulkDuplicateKey(error: unknown): boolean {
   const writeErrors: Array<{ code: number }> = ([] as Array<{ code: number }>).concat(
     error.writeErrors,
   );
-  return writeErrors.length > 0 && writeErrors.every((writeError) => writeError.code === DUPLICATE_KEY);
+  return (
+    writeErrors.length > 0 && writeErrors.every((writeError) => writeError.code === DUPLICATE_KEY)
+  );
 }
 
 /** Server codes that mean "this server cannot serve now" (shutdown, step-down, network). */
