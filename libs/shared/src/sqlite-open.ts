@@ -1,6 +1,7 @@
 import { accessSync, constants, statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { sqliteErrorCode } from './sqlite-error';
+import { StoreStartupError } from './startup-error';
 
 /** What an operator should look at for a SQLite result code, in brackets (or nothing). */
 export function sqliteErrorHint(code: string): string {
@@ -18,7 +19,7 @@ export function sqliteErrorHint(code: string): string {
 }
 
 /** An embedded store's file that could not be opened; the message is the one line to print. */
-export class StoreOpenError extends Error {
+export class StoreOpenError extends StoreStartupError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'StoreOpenError';
