@@ -1,7 +1,7 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { FileIdentity, isDamagedSqliteCode, sqliteErrorCode } from '@pat/shared';
+import { FileIdentity, StoreStartupError, isDamagedSqliteCode, sqliteErrorCode } from '@pat/shared';
 import type { Position } from '@pat/event-store';
 import {
   MembershipRecord,
@@ -464,6 +464,14 @@ export class SqliteReadModel implements ReadModel {
         throw new ReadModelDamagedError(this.location, code, (error as Error).message, {
           cause: error,
         });
+      }
+      if (code) {
+        throw new StoreStartupError(
+          `The read model ${this.location} cannot be opened (${code}: ${(error as Error).message}): ` +
+            'check that the file and its folder are writable and the disk is not full (the read ' +
+            'model itself is safe to delete: it is rebuilt from the event log)',
+          { cause: error },
+        );
       }
       throw error;
     }
