@@ -316,6 +316,9 @@ describe('Two instances with separate event logs on one MongoDB', () => {
       expect(otherLine).toContain('was built from another event log');
     } finally {
       await server.stop();
+      const { default: mongoose } = await import('mongoose');
+      const connection = await mongoose.createConnection(uri).asPromise();
+      await connection.dropDatabase().finally(() => connection.close());
     }
   });
 });
