@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import {
   copyFileSync,
   existsSync,
@@ -212,6 +212,34 @@ describe('A service whose event log is not the one its read model was built from
     expect(line).toContain('point both at the same deployment, or delete the read model');
   });
 
+  it('the CLI refuses create-user the same way, writing nothing', async () => {
+    const dataDir = tracked(await servedDataDir());
+    const log = join(dataDir, 'events.sqlite');
+    rmSync(log);
+    removeWalFiles(log);
+    const cliMain = join(__dirname, '../../dist/apps/cli/src/main.js');
+    const result = spawnSync(process.execPath, [cliMain, 'create-user', '--username', 'ops'], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        ...serverEnvironment(dataDir, 1),
+        PAT_PASSWORD: 'ops-password-1',
+      },
+      encoding: 'utf8',
+      timeout: START_LIMIT_MS,
+    });
+    expect(result.status).toBe(1);
+    const lines = result.stderr.split('\n').filter((line) => line.trim() !== '');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(log);
+    expect(lines[0]).toContain('is missing or empty');
+    const db = new Database(log, { readonly: true });
+    try {
+      expect(db.prepare('SELECT COUNT(*) FROM events').pluck().get()).toBe(0);
+    } finally {
+      db.close();
+    }
+  });
+
   it('refuses to start when interior pages of events.sqlite are corrupted', async () => {
     const dataDir = tracked(await servedDataDir());
     const log = join(dataDir, 'events.sqlite');
@@ -288,6 +316,9 @@ describe('Two instances with separate event logs on one MongoDB', () => {
       expect(otherLine).toContain('was built from another event log');
     } finally {
       await server.stop();
+      const { default: mongoose } = await import('mongoose');
+      const connection = await mongoose.createConnection(uri).asPromise();
+      await connection.dropDatabase().finally(() => connection.close());
     }
   });
 });

@@ -5,7 +5,6 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import {
   FileIdentity,
-  StoreStartupError,
   isDamagedSqliteCode,
   sqliteErrorCode,
   sqliteErrorHint,
@@ -500,13 +499,7 @@ export class SqliteEventStore implements EventStore {
           },
         );
       }
-      if (code) {
-        throw new StoreStartupError(
-          `The event log ${this.location} cannot be opened (${code}: ${(error as Error).message}): ` +
-            'check that the file and its folder are readable and writable and the disk is not full',
-          { cause: error },
-        );
-      }
+      // Any other refusal is worded by openEmbeddedStore (the volume's state, the code's hint).
       throw error;
     }
   }

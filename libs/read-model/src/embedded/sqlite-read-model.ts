@@ -494,6 +494,7 @@ export class SqliteReadModel implements ReadModel {
           cause: error,
         });
       }
+      // Any other refusal is worded by openEmbeddedStore (the volume's state, the code's hint).
       throw error;
     }
   }
