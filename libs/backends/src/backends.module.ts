@@ -79,7 +79,9 @@ export class BackendsModule implements OnApplicationShutdown {
           provide: READ_MODEL,
           useFactory: async (): Promise<ReadModel> =>
             config.mongodbUri
-              ? MongoReadModel.connect(config.mongodbUri)
+              ? MongoReadModel.connect(config.mongodbUri, {
+                  operationTimeoutMs: config.storeTimeoutMs,
+                })
               : options.readModelOnFirstUse
                 ? openOnFirstUse(embeddedReadModel)
                 : embeddedReadModel(),
@@ -88,7 +90,9 @@ export class BackendsModule implements OnApplicationShutdown {
           provide: SESSION_STORE,
           useFactory: async (): Promise<SessionStore> =>
             config.mongodbUri
-              ? MongoSessionStore.connect(config.mongodbUri)
+              ? MongoSessionStore.connect(config.mongodbUri, {
+                  operationTimeoutMs: config.storeTimeoutMs,
+                })
               : new SqliteSessionStore({ filename: join(config.dataDir, 'sessions.sqlite') }),
         },
         { provide: PROJECTORS, useValue: ALL_PROJECTORS },

@@ -6,3 +6,4 @@ export * from './redaction';
 export * from './time';
 export * from './file-identity';
 export * from './sqlite-error';
+export * from './deadline';

@@ -10,7 +10,7 @@ import { RecordedButNotVisibleError } from '@pat/application';
 import { BearerChallengeException, REALM, TooManyAttemptsException } from '@pat/auth';
 import { EventStoreUnavailableError, WrongExpectedRevisionError } from '@pat/event-store';
 import { ReadModelUnavailableError } from '@pat/read-model';
-import { DomainError, DomainErrorKind } from '@pat/shared';
+import { DomainError, DomainErrorKind, isDeadlineMessage } from '@pat/shared';
 import type { Response } from 'express';
 
 const STATUS_OF: Record<DomainErrorKind, number> = {
@@ -86,7 +86,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
       response.status(503).json({
         statusCode: 503,
         error: 'Service Unavailable',
-        message: 'A backing store is unavailable; try again shortly',
+        // A missed deadline names the store (its message holds nothing internal); other causes
+        // may carry addresses or file names, so the client gets a generic text.
+        message: isDeadlineMessage(exception.message)
+          ? `${exception.message}; try again shortly`
+          : 'A backing store is unavailable; try again shortly',
       });
       return;
     }
