@@ -7,3 +7,4 @@ export * from './time';
 export * from './file-identity';
 export * from './sqlite-error';
 export * from './deadline';
+export * from './instant';

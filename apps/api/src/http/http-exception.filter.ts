@@ -56,6 +56,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
       const status = exception.getStatus();
       const body = exception.getResponse();
       if (status === 401) response.setHeader('WWW-Authenticate', `Bearer realm="${REALM}"`);
+      // Readiness (terminus) and any other 503: tell clients when to come back.
+      if (status === 503 && !response.hasHeader('Retry-After')) {
+        response.setHeader('Retry-After', '5');
+      }
       response
         .status(status)
         .json(
@@ -86,11 +90,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
       response.status(503).json({
         statusCode: 503,
         error: 'Service Unavailable',
-        // A missed deadline names the store (its message holds nothing internal); other causes
-        // may carry addresses or file names, so the client gets a generic text.
+        // A missed deadline's message names the store and holds nothing internal; other causes
+        // may carry addresses or file names, so the client gets the store's name only.
         message: isDeadlineMessage(exception.message)
           ? `${exception.message}; try again shortly`
-          : 'A backing store is unavailable; try again shortly',
+          : `${storeNameOf(exception)} is unavailable; try again shortly`,
       });
       return;
     }
@@ -121,4 +125,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
       message: 'Something went wrong on our side',
     });
   }
+}
+
+/** Which store an Unavailable error is about, as a client may read it. */
+function storeNameOf(error: EventStoreUnavailableError | ReadModelUnavailableError): string {
+  if (error instanceof EventStoreUnavailableError) return 'The event log';
+  // The session stores raise the read model's error class, with messages of their own.
+  return error.message.startsWith('The session store') ? 'The session store' : 'The read model';
 }
