@@ -65,6 +65,7 @@ process.stdin.on('data', () => {
   process.stdout.write(JSON.stringify({ cut, stillOpen, bytesWritten }) + '\\n');
   process.exit(0);
 });
+process.stdin.on('end', () => process.exit(0));
 `;
 
 async function tokenFor(http: HttpClient): Promise<{ cookie: string; token: string }> {
@@ -133,11 +134,16 @@ describe('Clients that pipeline requests and never read (built process)', () => 
     const during: Array<{ at: number; ms: number; status: number }> = [];
     let rssPeak = rssBefore;
     const attackStarted = Date.now();
-    while (Date.now() < attackStarted + ATTACK_MS) {
-      const sample = await timed(me);
-      during.push({ at: Date.now() - attackStarted, ...sample });
-      rssPeak = Math.max(rssPeak, rssKiB(server.pid) ?? 0);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+    try {
+      while (Date.now() < attackStarted + ATTACK_MS) {
+        const sample = await timed(me);
+        during.push({ at: Date.now() - attackStarted, ...sample });
+        rssPeak = Math.max(rssPeak, rssKiB(server.pid) ?? 0);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    } catch (error) {
+      flood.kill('SIGKILL');
+      throw error;
     }
     // The flood reports how many of its connections the server cut, then destroys the rest.
     flood.stdin.end('stop\n');
