@@ -35,6 +35,9 @@ describe('Bad input on token creation', () => {
     ['expiresAt not a date', { name: 'n', expiresAt: 'next tuesday' }, 'expiresAt'],
     ['expiresAt an impossible date', { name: 'n', expiresAt: '2026-02-30T00:00:00Z' }, 'expiresAt'],
     ['expiresAt beyond the maximum', { name: 'n', expiresAt: '2027-03-02T12:00:00Z' }, 'expiresAt'],
+    // Without a UTC offset the instant would depend on the server's time zone (issue 13).
+    ['expiresAt without an offset', { name: 'n', expiresAt: '2026-04-01T00:00:00' }, 'expiresAt'],
+    ['expiresAt a date only', { name: 'n', expiresAt: '2026-04-01' }, 'expiresAt'],
     [
       'both lifetimes given',
       { name: 'n', expiresInDays: 7, expiresAt: '2026-04-01T00:00:00Z' },

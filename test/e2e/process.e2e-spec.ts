@@ -118,6 +118,12 @@ describe('The service process', () => {
     ['TOKEN_PREFIX', 'bad prefix', 'Invalid configuration: TOKEN_PREFIX must be'],
     ['MONGODB_URI', 'http://x', 'Invalid configuration: MONGODB_URI must start with mongodb://'],
     ['BOOTSTRAP_ADMIN_PASSWORD', 'short', 'Invalid configuration: BOOTSTRAP_ADMIN_PASSWORD must'],
+    [
+      'STORE_TIMEOUT_MS',
+      '50',
+      'Invalid configuration: STORE_TIMEOUT_MS must be from 100 to 60000 (milliseconds) (got "50")',
+    ],
+    ['STORE_TIMEOUT_MS', '5s', 'Invalid configuration: STORE_TIMEOUT_MS must be a number'],
   ])('stops at start with one clear line when %s is %s', async (name, value, line) => {
     const bad = start({ DATA_DIR: dataDir, [name]: value });
     const { code } = await bad.exited();

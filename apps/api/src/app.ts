@@ -15,12 +15,20 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { useJsonBodies } from './http/body-parsing';
+import {
+  applyServerTimeouts,
+  CONNECTION_LIMITS,
+  limitConnections,
+  requestDeadline,
+} from './http/http-server';
 import { sameOriginForUnsafeMethods } from './http/same-origin';
 import { useWebUi } from './http/web-ui';
 import { Metrics } from './metrics/metrics';
 import { mcpOriginCheck } from './mcp/origin-check';
 
 export const API_PREFIX = 'api/v1';
+/** The request backstop fires this long after a store call would have been given up. */
+const REQUEST_DEADLINE_MARGIN_MS = 1000;
 
 export interface CreateAppOptions {
   readonly config: AppConfig;
@@ -54,11 +62,11 @@ export async function createApp(options: CreateAppOptions): Promise<INestApplica
   app.flushLogs();
   app.disable('x-powered-by');
   if (options.config.trustProxy) app.set('trust proxy', trustProxyValue(options.config.trustProxy));
-  // Slow or oversized requests are cut off (Node's own limit on header size is 16 kB → 431).
-  const server = app.getHttpServer() as { headersTimeout: number; requestTimeout: number };
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
+  const server = app.getHttpServer();
+  applyServerTimeouts(server);
+  limitConnections(server, CONNECTION_LIMITS);
   app.use(app.get(Metrics).middleware());
+  app.use(requestDeadline(options.config.storeTimeoutMs + REQUEST_DEADLINE_MARGIN_MS));
   app.use(
     helmet({
       contentSecurityPolicy: {

@@ -36,6 +36,8 @@ const recordedContexts = new WeakSet<CommandContext>();
 export const changeWasRecorded = (context: CommandContext): boolean =>
   recordedContexts.has(context);
 const INLINE_ATTEMPTS = 4;
+/** Past this, an inline projection that failed is left to the projection's own retries. */
+const INLINE_RETRY_BUDGET_MS = 1000;
 
 /** The change is in the event log but the read model could not show it yet (503, no retry). */
 export class RecordedButNotVisibleError extends Error {
@@ -112,12 +114,14 @@ export class CommandRunner {
    * until the read model shows the change (a revocation is in force from the moment it answers).
    */
   private async projectRecorded(events: RecordedEvent[]): Promise<void> {
+    const started = Date.now();
     for (let attempt = 1; ; attempt++) {
       try {
         await this.projections.applyInline(events);
         return;
       } catch (error) {
-        if (attempt >= INLINE_ATTEMPTS) {
+        // Quick failures are retried; a store that timed out is not waited for again.
+        if (attempt >= INLINE_ATTEMPTS || Date.now() - started > INLINE_RETRY_BUDGET_MS) {
           this.projections.deferInline(events);
           throw new RecordedButNotVisibleError(events[0]?.streamName ?? '', { cause: error });
         }

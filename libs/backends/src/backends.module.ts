@@ -92,7 +92,9 @@ export class BackendsModule implements OnApplicationShutdown {
           provide: READ_MODEL,
           useFactory: async (): Promise<ReadModel> =>
             config.mongodbUri
-              ? MongoReadModel.connect(config.mongodbUri)
+              ? MongoReadModel.connect(config.mongodbUri, {
+                  operationTimeoutMs: config.storeTimeoutMs,
+                })
               : options.readModelOnFirstUse
                 ? openOnFirstUse(embeddedReadModel, resolve(readModelFile))
                 : embeddedReadModel(),
@@ -101,7 +103,9 @@ export class BackendsModule implements OnApplicationShutdown {
           provide: SESSION_STORE,
           useFactory: async (): Promise<SessionStore> =>
             config.mongodbUri
-              ? MongoSessionStore.connect(config.mongodbUri)
+              ? MongoSessionStore.connect(config.mongodbUri, {
+                  operationTimeoutMs: config.storeTimeoutMs,
+                })
               : openEmbeddedStore(
                   {
                     store: 'the session store',

@@ -87,6 +87,12 @@ const schema = z.object({
       (origins) => origins.every((origin) => /^https?:\/\/[^/\s]+$/.test(origin)),
       'must be a comma-separated list of origins like https://app.example.com',
     ),
+  STORE_TIMEOUT_MS: z.coerce
+    .number({ message: 'must be a number of milliseconds' })
+    .int('must be a whole number of milliseconds')
+    .min(100, 'must be from 100 to 60000 (milliseconds)')
+    .max(60000, 'must be from 100 to 60000 (milliseconds)')
+    .default(5000),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       message: 'must be one of fatal, error, warn, info, debug, trace, silent',
@@ -116,6 +122,11 @@ export interface AppConfig {
   readonly trustProxy: string | undefined;
   /** Browser origins besides the server's own that may call /mcp. */
   readonly mcpAllowedOrigins: readonly string[];
+  /**
+   * The longest wait on one store call (read model, session store) before it is given up as
+   * unavailable (503); requests are cut off with a 503 shortly after it (a backstop).
+   */
+  readonly storeTimeoutMs: number;
 }
 
 export const APP_CONFIG = Symbol('AppConfig');
@@ -159,5 +170,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     loginFailureLimit: c.LOGIN_FAILURE_LIMIT,
     trustProxy: c.TRUST_PROXY === '' ? undefined : c.TRUST_PROXY,
     tokenUsageIntervalMs: c.TOKEN_USAGE_INTERVAL_SECONDS * 1000,
+    storeTimeoutMs: c.STORE_TIMEOUT_MS,
   };
 }

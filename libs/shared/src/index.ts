@@ -8,3 +8,5 @@ export * from './file-identity';
 export * from './sqlite-error';
 export * from './startup-error';
 export * from './sqlite-open';
+export * from './deadline';
+export * from './instant';

@@ -15,7 +15,7 @@ import {
 } from '@pat/auth';
 import { EventStoreUnavailableError, WrongExpectedRevisionError } from '@pat/event-store';
 import { ReadModelUnavailableError } from '@pat/read-model';
-import { DomainError, DomainErrorKind } from '@pat/shared';
+import { DomainError, DomainErrorKind, isDeadlineMessage } from '@pat/shared';
 import type { Request, Response } from 'express';
 
 const STATUS_OF: Record<DomainErrorKind, number> = {
@@ -62,6 +62,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
       const status = exception.getStatus();
       const body = exception.getResponse();
       if (status === 401) response.setHeader('WWW-Authenticate', `Bearer realm="${REALM}"`);
+      // Readiness (terminus) and any other 503: tell clients when to come back.
+      if (status === 503 && !response.hasHeader('Retry-After')) {
+        response.setHeader('Retry-After', '5');
+      }
       response
         .status(status)
         .json(
@@ -92,7 +96,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
       response.status(503).json({
         statusCode: 503,
         error: 'Service Unavailable',
-        message: 'A backing store is unavailable; try again shortly',
+        // A missed deadline's message names the store and holds nothing internal; other causes
+        // may carry addresses or file names, so the client gets the store's name only.
+        message: isDeadlineMessage(exception.message)
+          ? `${exception.message}; try again shortly`
+          : `${storeNameOf(exception)} is unavailable; try again shortly`,
       });
       return;
     }
@@ -136,4 +144,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (!context || !changeWasRecorded(context)) return exception;
     return new RecordedButNotVisibleError('(this request)', { cause: exception });
   }
+}
+
+/** Which store an Unavailable error is about, as a client may read it. */
+function storeNameOf(error: EventStoreUnavailableError | ReadModelUnavailableError): string {
+  if (error instanceof EventStoreUnavailableError) return 'The event log';
+  // The session stores raise the read model's error class, with messages of their own.
+  return error.message.startsWith('The session store') ? 'The session store' : 'The read model';
 }

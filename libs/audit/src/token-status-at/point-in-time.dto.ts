@@ -1,9 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO8601, IsOptional, IsUUID } from 'class-validator';
+import { INSTANT_FORMAT_HINT, ISO_INSTANT_WITH_OFFSET } from '@pat/shared';
+import { IsISO8601, IsOptional, IsUUID, Matches } from 'class-validator';
 
 export class AtInstantDto {
-  @ApiProperty({ format: 'date-time', example: '2026-11-24T14:02:00Z' })
+  @ApiProperty({
+    format: 'date-time',
+    example: '2026-11-24T14:02:00Z',
+    description: 'ISO 8601 date and time with a UTC offset (`Z` or `±hh:mm`); without one: 400',
+  })
   @IsISO8601({ strict: true }, { message: 'at must be an ISO 8601 instant' })
+  @Matches(ISO_INSTANT_WITH_OFFSET, { message: `at must be ${INSTANT_FORMAT_HINT}` })
   at!: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Only this user’s tokens' })

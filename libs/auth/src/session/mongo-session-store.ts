@@ -1,5 +1,6 @@
 import mongoose, { Connection, ConnectOptions, Model, Schema } from 'mongoose';
 import { ReadModelUnavailableError } from '@pat/read-model';
+import { DeadlineExceededError, withDeadline } from '@pat/shared';
 import type { SessionRecord, SessionStore } from './session-store.port';
 
 export interface MongoSessionStoreOptions {
@@ -7,7 +8,14 @@ export interface MongoSessionStoreOptions {
   readonly dbName?: string;
   /** Driver options, applied over the fail-fast defaults below. */
   readonly connectOptions?: ConnectOptions;
+  /**
+   * The longest wait on one call before it fails as unavailable (STORE_TIMEOUT_MS, default
+   * 5000): a frozen server answers 503 in bounded time instead of hanging the request.
+   */
+  readonly operationTimeoutMs?: number;
 }
+
+const DEFAULT_OPERATION_TIMEOUT_MS = 5000;
 
 /**
  * Short timeouts: an unreachable session store must turn into a 503 within seconds, never a hung
@@ -16,7 +24,8 @@ export interface MongoSessionStoreOptions {
 const DEFAULT_CONNECT_OPTIONS: ConnectOptions = {
   serverSelectionTimeoutMS: 2000,
   connectTimeoutMS: 2000,
-  socketTimeoutMS: 10000,
+  // Replaced by operationTimeoutMs (see the constructor): each network read is bounded by it too.
+  socketTimeoutMS: DEFAULT_OPERATION_TIMEOUT_MS,
   bufferCommands: false,
   autoIndex: false,
   autoCreate: false,
@@ -62,12 +71,17 @@ export class MongoSessionStore implements SessionStore {
   private readonly connection: Connection;
   private readonly ready: Promise<void>;
   private closed = false;
+  private readonly operationTimeoutMs: number;
   private readonly sessions: Model<SessionDoc>;
 
   /** Starts connecting; prefer `connect`, which also waits for the connection and the indexes. */
   constructor(uri: string, options: MongoSessionStoreOptions = {}) {
+    this.operationTimeoutMs = options.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS;
     this.connection = mongoose.createConnection(uri, {
       ...DEFAULT_CONNECT_OPTIONS,
+      // A connection stuck on a frozen server is given up after the same bound, so later calls
+      // get a fresh one instead of queueing behind it.
+      socketTimeoutMS: this.operationTimeoutMs,
       ...options.connectOptions,
       ...(options.dbName === undefined ? {} : { dbName: options.dbName }),
     });
@@ -95,7 +109,7 @@ export class MongoSessionStore implements SessionStore {
 
   /** Creates missing indexes (never drops one). */
   ensureIndexes(): Promise<void> {
-    return this.run(async () => {
+    return this.runUnbounded(async () => {
       await this.sessions.createIndexes();
       try {
         await this.sessions.collection.createIndex({ expiresAt: 1 }, { expireAfterSeconds: 0 });
@@ -167,13 +181,30 @@ export class MongoSessionStore implements SessionStore {
     await this.connection.close();
   }
 
-  /** Waits for the first connection and turns connection failures into ReadModelUnavailableError. */
-  private async run<T>(work: () => Promise<T>): Promise<T> {
+  /**
+   * Waits for the first connection and turns connection failures into ReadModelUnavailableError.
+   * Bounded by operationTimeoutMs: what has not answered by then fails as unavailable (the call
+   * itself goes on; a write may still land, which the revision guards make harmless).
+   */
+  private run<T>(work: () => Promise<T>): Promise<T> {
+    return this.runUnbounded(() =>
+      withDeadline(work(), this.operationTimeoutMs, 'the session store'),
+    );
+  }
+
+  /**
+   * For work made of many calls whose total may rightly exceed the bound (batches, index builds):
+   * each network read is still bounded by socketTimeoutMS.
+   */
+  private async runUnbounded<T>(work: () => Promise<T>): Promise<T> {
     if (this.closed) throw new ReadModelUnavailableError('The session store is closed');
     try {
-      await this.ready;
+      await withDeadline(this.ready, this.operationTimeoutMs, 'the session store');
       return await work();
     } catch (error) {
+      if (error instanceof DeadlineExceededError) {
+        throw new ReadModelUnavailableError(error.message, { cause: error });
+      }
       if (error instanceof ReadModelUnavailableError) throw error;
       if (this.closed || isUnavailable(error)) {
         throw new ReadModelUnavailableError(

@@ -3,12 +3,7 @@ import { EventEmitter } from 'node:events';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import {
-  FileIdentity,
-  isDamagedSqliteCode,
-  sqliteErrorCode,
-  sqliteErrorHint,
-} from '@pat/shared';
+import { FileIdentity, isDamagedSqliteCode, sqliteErrorCode, sqliteErrorHint } from '@pat/shared';
 import type { EventMetadata } from '@pat/shared';
 import {
   AppendResult,

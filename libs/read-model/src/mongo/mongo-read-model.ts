@@ -18,13 +18,21 @@ import {
   TokenRecord,
   UserRecord,
 } from '../read-model.port';
+import { DeadlineExceededError, withDeadline } from '@pat/shared';
 
 export interface MongoReadModelOptions {
   /** Database to use; defaults to the one named in the URI (the driver's `test` if none). */
   readonly dbName?: string;
   /** Driver options, applied over the fail-fast defaults below. */
   readonly connectOptions?: ConnectOptions;
+  /**
+   * The longest wait on one call before it fails as unavailable (STORE_TIMEOUT_MS, default
+   * 5000): a frozen server answers 503 in bounded time instead of hanging the request.
+   */
+  readonly operationTimeoutMs?: number;
 }
+
+const DEFAULT_OPERATION_TIMEOUT_MS = 5000;
 
 /**
  * Short timeouts: an unreachable read model must turn into a 503 within seconds, never a hung
@@ -33,7 +41,8 @@ export interface MongoReadModelOptions {
 const DEFAULT_CONNECT_OPTIONS: ConnectOptions = {
   serverSelectionTimeoutMS: 2000,
   connectTimeoutMS: 2000,
-  socketTimeoutMS: 10000,
+  // Replaced by operationTimeoutMs (see the constructor): each network read is bounded by it too.
+  socketTimeoutMS: DEFAULT_OPERATION_TIMEOUT_MS,
   bufferCommands: false,
   autoIndex: false,
   autoCreate: false,
@@ -190,6 +199,7 @@ export class MongoReadModel implements ReadModel {
   private readonly connection: Connection;
   private readonly ready: Promise<void>;
   private closed = false;
+  private readonly operationTimeoutMs: number;
   /** The last pending write of each document, by collection and id (see `serialized`). */
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly tokens: Model<TokenDoc>;
@@ -202,8 +212,12 @@ export class MongoReadModel implements ReadModel {
 
   /** Starts connecting; prefer `connect`, which also waits for the connection and the indexes. */
   constructor(uri: string, options: MongoReadModelOptions = {}) {
+    this.operationTimeoutMs = options.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS;
     this.connection = mongoose.createConnection(uri, {
       ...DEFAULT_CONNECT_OPTIONS,
+      // A connection stuck on a frozen server is given up after the same bound, so later calls
+      // get a fresh one instead of queueing behind it.
+      socketTimeoutMS: this.operationTimeoutMs,
       ...options.connectOptions,
       ...(options.dbName === undefined ? {} : { dbName: options.dbName }),
     });
@@ -238,7 +252,7 @@ export class MongoReadModel implements ReadModel {
 
   /** Creates missing indexes. createIndexes rather than syncIndexes: it never drops an index. */
   ensureIndexes(): Promise<void> {
-    return this.run(async () => {
+    return this.runUnbounded(async () => {
       await this.tokens.createIndexes();
       await this.users.createIndexes();
       await this.projects.createIndexes();
@@ -257,7 +271,7 @@ export class MongoReadModel implements ReadModel {
     events: readonly ProjectedEvent[],
     checkpoint?: ProjectionCheckpoint,
   ): Promise<number> {
-    return this.run(async () => {
+    return this.runUnbounded(async () => {
       const stored = await this.storedStreamRevisions(events);
       const { changes, advanced } = sequenceEvents(events, (stream) => stored.get(stream) ?? -1);
       // One change per document after merging, so the writes can run side by side.
@@ -324,7 +338,7 @@ export class MongoReadModel implements ReadModel {
   }
 
   clear(): Promise<void> {
-    return this.run(async () => {
+    return this.runUnbounded(async () => {
       // deleteMany rather than drop: the collections and their indexes stay.
       await Promise.all([
         this.tokens.deleteMany({}),
@@ -605,13 +619,28 @@ export class MongoReadModel implements ReadModel {
     return models[collection] as Model<RevisionedDoc>;
   }
 
-  /** Waits for the first connection and turns connection failures into ReadModelUnavailableError. */
-  private async run<T>(work: () => Promise<T>): Promise<T> {
+  /**
+   * Waits for the first connection and turns connection failures into ReadModelUnavailableError.
+   * Bounded by operationTimeoutMs: what has not answered by then fails as unavailable (the call
+   * itself goes on; a write may still land, which the revision guards make harmless).
+   */
+  private run<T>(work: () => Promise<T>): Promise<T> {
+    return this.runUnbounded(() => withDeadline(work(), this.operationTimeoutMs, 'the read model'));
+  }
+
+  /**
+   * For work made of many calls whose total may rightly exceed the bound (batches, index builds):
+   * each network read is still bounded by socketTimeoutMS.
+   */
+  private async runUnbounded<T>(work: () => Promise<T>): Promise<T> {
     if (this.closed) throw new ReadModelUnavailableError('The read model is closed');
     try {
-      await this.ready;
+      await withDeadline(this.ready, this.operationTimeoutMs, 'the read model');
       return await work();
     } catch (error) {
+      if (error instanceof DeadlineExceededError) {
+        throw new ReadModelUnavailableError(error.message, { cause: error });
+      }
       if (error instanceof ReadModelUnavailableError) throw error;
       if (this.closed || isUnavailable(error)) {
         throw new ReadModelUnavailableError(

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { invalid } from '@pat/shared';
+import { INSTANT_FORMAT_HINT, ISO_INSTANT_WITH_OFFSET, invalid } from '@pat/shared';
 import {
   IsISO8601,
   IsInt,
@@ -35,10 +35,15 @@ export class CreateTokenDto {
 
   @ApiPropertyOptional({
     format: 'date-time',
-    description: 'Expiry instant (ISO 8601, in the future); give this or expiresInDays',
+    description:
+      'Expiry instant (ISO 8601 date and time with a UTC offset, `Z` or `±hh:mm`, in the ' +
+      'future); give this or expiresInDays. Without an offset it is refused (400): it would ' +
+      "be read in the server's time zone.",
+    example: '2027-01-01T00:00:00Z',
   })
   @IsOptional()
   @IsISO8601({ strict: true }, { message: 'expiresAt must be an ISO 8601 date' })
+  @Matches(ISO_INSTANT_WITH_OFFSET, { message: `expiresAt must be ${INSTANT_FORMAT_HINT}` })
   expiresAt?: string;
 }
 
