@@ -1,19 +1,9 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { EVENT_STORE, EventStore } from '@pat/event-store';
 import { TokenUsageRecorder } from '@pat/tokens/usage/token-usage-recorder';
+import { OwnFerretDb, until } from '../support/ferretdb';
 import { API, TestApp, bearer, createToken, signIn, startTestApp } from '../support/test-app';
-
-async function until(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /**
  * With a store unreachable, authenticated requests get 503 — never 200 — and commands write
@@ -102,18 +92,6 @@ describe('Fail closed when a store is unreachable (embedded files)', () => {
   });
 });
 
-const FERRETDB = join(__dirname, '../../bin/ferretdb');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 if (!process.env.MONGODB_URI) {
   describe('Fail closed when the MongoDB read model is unreachable', () => {
     it('runs in the MongoDB pass of .ci/run (MONGODB_URI is not set here)', () => {
@@ -123,46 +101,16 @@ if (!process.env.MONGODB_URI) {
   });
 } else {
   describe('Fail closed when the MongoDB read model is unreachable (FerretDB stopped)', () => {
-    let ferret: ChildProcess | null = null;
-    let port: number;
-    let stateDir: string;
+    let ferret: OwnFerretDb;
     let t: TestApp;
 
-    const startFerret = async () => {
-      ferret = spawn(FERRETDB, ['-listen', `127.0.0.1:${port}`, '-state-dir', stateDir], {
-        stdio: 'ignore',
-      });
-      await until(async () => {
-        try {
-          await fetch(`http://127.0.0.1:${port}/`);
-        } catch (error) {
-          // The port answers (not HTTP) once it listens.
-          return (error as { cause?: { code?: string } }).cause?.code !== 'ECONNREFUSED';
-        }
-        return true;
-      });
-    };
-    const stopFerret = async () => {
-      const running = ferret;
-      ferret = null;
-      if (!running || running.exitCode !== null) return;
-      const exited = new Promise((resolve) => running.on('exit', resolve));
-      running.kill('SIGTERM');
-      await exited;
-    };
-
     beforeAll(async () => {
-      if (!existsSync(FERRETDB))
-        throw new Error('bin/ferretdb is missing: scripts/ferretdb.sh build');
-      port = await freePort();
-      stateDir = mkdtempSync(join(tmpdir(), 'pat-ferret-'));
-      await startFerret();
-      t = await startTestApp({ env: { MONGODB_URI: `mongodb://127.0.0.1:${port}/failclosed` } });
+      ferret = await OwnFerretDb.start();
+      t = await startTestApp({ env: { MONGODB_URI: ferret.uri('failclosed') } });
     });
     afterAll(async () => {
       await t?.close();
-      await stopFerret();
-      rmSync(stateDir, { recursive: true, force: true });
+      await ferret?.dispose();
     });
 
     it('answers 503 while the server is down and recovers on its own when it returns', async () => {
@@ -172,7 +120,7 @@ if (!process.env.MONGODB_URI) {
       await t.http().get(`${API}/me`).set(bearer(token)).expect(200);
       const before = (await log.readAll({ maxCount: 100_000 })).length;
 
-      await stopFerret();
+      await ferret.stop();
       await until(async () => (await t.http().get(`${API}/me`).set(bearer(token))).status === 503);
       for (let i = 0; i < 5; i++) {
         expect((await t.http().get(`${API}/me`).set(bearer(token))).status).toBe(503);
@@ -185,7 +133,7 @@ if (!process.env.MONGODB_URI) {
       expect(write.status).toBe(503);
       expect((await log.readAll({ maxCount: 100_000 })).length).toBe(before);
 
-      await startFerret();
+      await ferret.resume();
       await until(
         async () => (await t.http().get(`${API}/me`).set(bearer(token))).status === 200,
         30_000,

@@ -1,5 +1,5 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -7,11 +7,11 @@ import {
   HttpResponse,
   ServerProcess,
   assertBuilt,
-  freePort,
   rssKiB,
   startServer,
   waitFor,
 } from '../support/spawn-server';
+import { OwnFerretDb } from '../support/ferretdb';
 import { API } from '../support/test-app';
 import { median } from './log-checks';
 
@@ -185,7 +185,6 @@ describe('Clients that pipeline requests and never read (built process)', () => 
   });
 });
 
-const FERRETDB = join(__dirname, '../../bin/ferretdb');
 const STORE_TIMEOUT_MS = 5000;
 /** The stores' deadline, the HTTP backstop 1 s after it, and 1 s for scheduling on a busy box. */
 const ANSWER_BOUND_MS = STORE_TIMEOUT_MS + 2000;
@@ -200,8 +199,7 @@ if (!process.env.MONGODB_URI) {
   });
 } else {
   describe('A frozen MongoDB read model (FerretDB SIGSTOPped for 30 s, built process)', () => {
-    let ferret: ChildProcess;
-    let stateDir: string;
+    let ferret: OwnFerretDb;
     let dataDir: string;
     let server: ServerProcess;
     let http: HttpClient;
@@ -209,18 +207,12 @@ if (!process.env.MONGODB_URI) {
 
     beforeAll(async () => {
       assertBuilt();
-      if (!existsSync(FERRETDB))
-        throw new Error('bin/ferretdb is missing: scripts/ferretdb.sh build');
-      const port = await freePort();
-      stateDir = mkdtempSync(join(tmpdir(), 'pat-frozen-ferret-'));
+      ferret = await OwnFerretDb.start();
       dataDir = mkdtempSync(join(tmpdir(), 'pat-frozen-'));
-      ferret = spawn(FERRETDB, ['-listen', `127.0.0.1:${port}`, '-state-dir', stateDir], {
-        stdio: 'ignore',
-      });
       server = await startServer({
         dataDir,
         env: {
-          MONGODB_URI: `mongodb://127.0.0.1:${port}/frozen`,
+          MONGODB_URI: ferret.uri('frozen'),
           STORE_TIMEOUT_MS: String(STORE_TIMEOUT_MS),
         },
         startTimeoutMs: 60_000,
@@ -230,15 +222,10 @@ if (!process.env.MONGODB_URI) {
       http = new HttpClient(server.baseUrl, { keepAlive: false });
     }, 90_000);
     afterAll(async () => {
-      if (frozen) ferret.kill('SIGCONT');
+      if (frozen) ferret.thaw();
       http?.close();
       await server?.stop();
-      if (ferret && ferret.exitCode === null) {
-        const exited = new Promise((resolve) => ferret.on('exit', resolve));
-        ferret.kill('SIGTERM');
-        await exited;
-      }
-      rmSync(stateDir, { recursive: true, force: true });
+      await ferret?.dispose();
       rmSync(dataDir, { recursive: true, force: true });
     });
 
@@ -261,7 +248,7 @@ if (!process.env.MONGODB_URI) {
         expect([name, (await send()).status]).toEqual([name, 200]);
       }
 
-      ferret.kill('SIGSTOP');
+      ferret.freeze();
       frozen = true;
       const answers: Array<{ name: string; ms: number; status: number; retryAfter: unknown }> = [];
       const messages = new Set<string>();
@@ -289,7 +276,7 @@ if (!process.env.MONGODB_URI) {
       await Promise.all(inFlight);
       const slowest = Math.max(...answers.map((answer) => answer.ms));
       await waitFor(() => Date.now() >= freezeEnds, FREEZE_MS, 'the end of the freeze');
-      ferret.kill('SIGCONT');
+      ferret.thaw();
       frozen = false;
       console.log(
         `frozen store: ${answers.length} requests during a ${FREEZE_MS / 1000} s freeze, ` +

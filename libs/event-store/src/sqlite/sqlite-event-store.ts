@@ -1,9 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { FileIdentity, isDamagedSqliteCode, sqliteErrorCode, sqliteErrorHint } from '@pat/shared';
+import {
+  FULL_CHECK_MAX_BYTES,
+  FileIdentity,
+  fileBytes,
+  isDamagedSqliteCode,
+  sqliteErrorCode,
+  sqliteErrorHint,
+} from '@pat/shared';
 import type { EventMetadata } from '@pat/shared';
 import {
   AppendResult,
@@ -34,16 +41,6 @@ interface EventRow {
 }
 
 const SUBSCRIPTION_BATCH = 1000;
-/** Logs up to this size (file and WAL) get a full quick_check at open; see checkIntegrity. */
-const FULL_CHECK_MAX_BYTES = 64 * 1024 * 1024;
-
-function fileBytes(path: string): number {
-  try {
-    return statSync(path).size;
-  } catch {
-    return 0;
-  }
-}
 /** The WAL is cut back to this size when SQLite resets it after a checkpoint. */
 const JOURNAL_SIZE_LIMIT_BYTES = 4 * 1024 * 1024;
 /** How long a write probe waits for another process's write lock (the append path: 5 s). */

@@ -1,7 +1,14 @@
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { FileIdentity, isDamagedSqliteCode, sqliteErrorCode, sqliteErrorHint } from '@pat/shared';
+import {
+  FULL_CHECK_MAX_BYTES,
+  FileIdentity,
+  fileBytes,
+  isDamagedSqliteCode,
+  sqliteErrorCode,
+  sqliteErrorHint,
+} from '@pat/shared';
 import type { Position } from '@pat/event-store';
 import {
   MembershipRecord,
@@ -76,17 +83,6 @@ const WAL_SIZE_LIMIT_BYTES = 2 * 1024 * 1024;
 /** SQLite page cache while bulk loading, KiB (negative: a size, not a page count). */
 const BULK_CACHE_KIB = -256 * 1024;
 const SECONDARY_INDEX_NAMES = [...SECONDARY_INDEXES.matchAll(/EXISTS (\w+) ON/g)].map((m) => m[1]);
-
-/** Read models up to this size (file and WAL) get a full quick_check at open. */
-const FULL_CHECK_MAX_BYTES = 64 * 1024 * 1024;
-
-function fileBytes(path: string): number {
-  try {
-    return statSync(path).size;
-  } catch {
-    return 0;
-  }
-}
 
 interface StoredRow {
   revision: number;
