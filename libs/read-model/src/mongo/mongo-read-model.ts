@@ -61,7 +61,7 @@ type ProjectDoc = Omit<ProjectRecord, 'projectId'> & { _id: string; nameKey: str
 /** `_id` is membershipId(projectId, userId); both parts stay fields of their own for queries. */
 type MembershipDoc = MembershipRecord & { _id: string };
 type TokenPolicyDoc = TokenPolicyRecord & { _id: 'current' };
-/** What applyChanges needs of every document kind. */
+/** What applyEvents needs of every document kind. */
 interface RevisionedDoc {
   _id: string;
   revision: number;
