@@ -64,6 +64,12 @@ function hammer(t: TestApp, active: string, revoked: string[]) {
   };
 }
 
+const count = (statuses: number[]) =>
+  statuses.reduce<Record<number, number>>((counts, status) => {
+    counts[status] = (counts[status] ?? 0) + 1;
+    return counts;
+  }, {});
+
 async function setUp(t: TestApp): Promise<{ active: string; revoked: string[] }> {
   const admin = await signIn(t);
   const active = (await createToken(t, admin)).token;
@@ -155,7 +161,7 @@ if (!process.env.MONGODB_URI) {
       await t?.close();
       await ferret?.dispose();
       rmSync(dataDir, { recursive: true, force: true });
-    });
+    }, 120_000);
 
     it('honours no revoked token during or after the rebuild, and is not ready until it is done', async () => {
       t = await startTestApp({
@@ -167,11 +173,18 @@ if (!process.env.MONGODB_URI) {
       await new Promise((resolve) => setTimeout(resolve, 300));
       const readyBefore = load.observed.ready.length;
 
+      const wipedAt = Date.now();
       await ferret.wipe();
       // Not ready while the read model is rebuilt; ready again once it has caught up.
       await until(async () => load.observed.ready.slice(readyBefore).includes(503), 30_000);
       await until(async () => load.observed.ready.slice(-2).every((s) => s === 200), 180_000);
+      const readyAfterMs = Date.now() - wipedAt;
       const observed = await load.stop();
+      console.log(
+        `read model wiped under a running API (FerretDB): ready again after ${readyAfterMs} ms; ` +
+          `${observed.revoked.length} requests with revoked tokens (none may be 200), ` +
+          `readiness ${JSON.stringify(count(observed.ready))}, active ${JSON.stringify(count(observed.active))}`,
+      );
 
       expect(observed.revoked.length).toBeGreaterThan(0);
       expect(observed.revoked).not.toContain(200);

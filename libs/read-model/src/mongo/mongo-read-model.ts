@@ -252,12 +252,14 @@ export class MongoReadModel implements ReadModel {
 
   /** Creates missing indexes. createIndexes rather than syncIndexes: it never drops an index. */
   ensureIndexes(): Promise<void> {
-    return this.runUnbounded(async () => {
-      await this.tokens.createIndexes();
-      await this.users.createIndexes();
-      await this.projects.createIndexes();
-      await this.memberships.createIndexes();
-    });
+    return this.runUnbounded(() => this.createAllIndexes());
+  }
+
+  private async createAllIndexes(): Promise<void> {
+    await this.tokens.createIndexes();
+    await this.users.createIndexes();
+    await this.projects.createIndexes();
+    await this.memberships.createIndexes();
   }
 
   /**
@@ -350,6 +352,10 @@ export class MongoReadModel implements ReadModel {
         this.streamRevisions.deleteMany({}),
         this.logBinding().deleteMany({}),
       ]);
+      // A database wiped under the running process lost its indexes with its collections:
+      // without them every lookup by token hash scans the collection (and the unique index on
+      // it is gone). Creating an index that exists is a no-op.
+      await this.createAllIndexes();
     });
   }
 
