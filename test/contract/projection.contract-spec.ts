@@ -142,4 +142,28 @@ describe.each(backends)('Projection idempotence: %s', (_label, open) => {
     expect(runner.servingRefusal()).toBeNull();
     await runner.stop();
   });
+
+  it('rebuilds a read model wiped under it, refusing to serve until it is back', async () => {
+    const expected = await model();
+    await replayLog(store, expected, ALL_PROJECTORS);
+    const readModel = await model();
+    const runner = new ProjectionRunner(store, readModel, ALL_PROJECTORS);
+    await runner.start();
+    expect(await readModel.readLogBinding()).not.toBeNull();
+    await runner.checkForReset(); // nothing happened: nothing to do
+    expect(runner.servingRefusal()).toBeNull();
+
+    const epoch = runner.servingEpoch();
+    await readModel.clear(); // the wipe, from outside
+    await runner.checkForReset();
+    // Behind from the moment it was noticed (a credential read across it is refused too).
+    expect(runner.servingEpoch()).toBeGreaterThan(epoch);
+    for (let i = 0; i < 300 && runner.servingRefusal() !== null; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(runner.servingRefusal()).toBeNull();
+    expect(await readModel.readLogBinding()).toBe((await store.logIdentity()).logId);
+    await runner.stop();
+    expect(await compareReadModels(expected, readModel)).toEqual([]);
+  });
 });

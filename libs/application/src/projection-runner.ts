@@ -86,6 +86,8 @@ export class ProjectionRunner implements OnModuleDestroy {
   private epoch = 0;
   /** The read model was bound to the event log when this process last caught up. */
   private bound = false;
+  /** Found wiped: the next subscription clears it and starts from the start of the log. */
+  private rebuildFromStart = false;
   /** start() callers waiting for the first catch-up, told when it cannot happen (see below). */
   private startFailureWaiters: Array<(error: unknown) => void> = [];
 
@@ -184,10 +186,9 @@ export class ProjectionRunner implements OnModuleDestroy {
     await subscription?.stop();
     await this.flushing.catch(() => undefined);
     this.flushing = Promise.resolve();
-    // What was written since the wipe (a checkpoint among it) is not a base to resume from.
-    await this.readModel.clear();
+    this.rebuildFromStart = true;
     this.position = null;
-    if (!this.stopped) await this.subscribe();
+    if (!this.stopped) await this.subscribe().catch((error: unknown) => this.restartAfter(error));
   }
 
   status(): ProjectionStatus {
@@ -218,6 +219,11 @@ export class ProjectionRunner implements OnModuleDestroy {
 
   private async subscribe(): Promise<void> {
     this.pending = { events: [], position: null };
+    if (this.rebuildFromStart) {
+      // What was written since a wipe (a checkpoint among it) is no base to resume from.
+      await this.readModel.clear();
+      this.rebuildFromStart = false;
+    }
     const checkpoint = await this.readModel.getCheckpoint(READ_MODEL_PROJECTION);
     if (
       this.position !== null &&
