@@ -65,15 +65,18 @@ function request(
   method: 'GET' | 'POST',
   headers: Record<string, string>,
   localAddress?: string,
-): Promise<{ status: number; sentAt: number; answeredAt: number }> {
+): Promise<{ status: number; sentAt: number; answeredAt: number; body: string }> {
   return new Promise((resolve) => {
     const req = http.request(url, { agent, method, headers, localAddress }, (res) => {
-      res.resume();
+      // Only the revoke's answer is read (its body says whether a 503 was recorded).
+      let body = '';
+      if (method === 'POST') res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      else res.resume();
       res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, sentAt, answeredAt: performance.now() }),
+        resolve({ status: res.statusCode ?? 0, sentAt, answeredAt: performance.now(), body }),
       );
     });
-    req.on('error', () => resolve({ status: -1, sentAt, answeredAt: performance.now() }));
+    req.on('error', () => resolve({ status: -1, sentAt, answeredAt: performance.now(), body: '' }));
     const sentAt = performance.now();
     req.end();
   });
@@ -113,6 +116,10 @@ async function trial(
       { cookie: options.cookie, 'content-type': 'application/json' },
     );
     if (revoke.status === 200) break;
+    // A 503 saying the revocation was recorded: it is in force from this answer on. A 409 after
+    // an earlier 503: that attempt took effect, and this answer says so.
+    if (revoke.status === 503 && /recorded but is not visible/.test(revoke.body)) break;
+    if (revoke.status === 409 && revokeAttempts > 1) break;
     if (revoke.status !== 503 || revokeAttempts >= 20) {
       stop = true;
       await Promise.all(loops);
