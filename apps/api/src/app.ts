@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import {
+  CommandRunner,
   LogBindingCheck,
   ProcessManagerRunner,
   ProjectionRunner,
@@ -66,7 +67,12 @@ export async function createApp(options: CreateAppOptions): Promise<INestApplica
   applyServerTimeouts(server);
   limitConnections(server, CONNECTION_LIMITS);
   app.use(app.get(Metrics).middleware());
-  app.use(requestDeadline(options.config.storeTimeoutMs + REQUEST_DEADLINE_MARGIN_MS));
+  const commands = app.get(CommandRunner);
+  app.use(
+    requestDeadline(options.config.storeTimeoutMs + REQUEST_DEADLINE_MARGIN_MS, (context) =>
+      commands.answeredEarly(context),
+    ),
+  );
   app.use(
     helmet({
       contentSecurityPolicy: {

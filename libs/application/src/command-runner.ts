@@ -25,8 +25,8 @@ export interface CommandOutcome<State> {
 
 const MAX_ATTEMPTS = 10;
 
-/** Contexts (one per request) under which some command appended events. */
-const recordedContexts = new WeakSet<CommandContext>();
+/** Contexts (one per request) under which some command appended events, with their streams. */
+const recordedContexts = new WeakMap<CommandContext, Set<string>>();
 
 /**
  * Whether a command run under this context appended events: a store failure after that (a
@@ -76,6 +76,9 @@ export class CommandRunner {
   ): Promise<CommandOutcome<State>> {
     for (let attempt = 1; ; attempt++) {
       const history = await this.eventStore.readStream(streamName);
+      // Whatever this command answers rests on this history: events of it still on their way to
+      // the read model must be in force before the answer (a second revoke's 409, say).
+      this.projections.holdUntilShown([streamName]);
       const state = history.reduce(
         (current, recorded) => aggregate.evolve(current, recorded as unknown as Event),
         aggregate.initialState,
@@ -94,7 +97,8 @@ export class CommandRunner {
           })),
           { expectedRevision: expectedRevisionAfter(history) },
         );
-        recordedContexts.add(context);
+        const streams = recordedContexts.get(context) ?? new Set<string>();
+        recordedContexts.set(context, streams.add(streamName));
         await this.projectRecorded(result.events);
         const after = decided.reduce(aggregate.evolve, state);
         return { events: result.events, state: after };
@@ -128,6 +132,18 @@ export class CommandRunner {
         await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
       }
     }
+  }
+
+  /**
+   * Called when a request under this context is answered before its command finished (the
+   * request backstop): answers whether it appended events; if so they are made to be in force
+   * from that answer on, shown or not (see ProjectionRunner.holdUntilShown).
+   */
+  answeredEarly(context: CommandContext): boolean {
+    const streams = recordedContexts.get(context);
+    if (!streams) return false;
+    this.projections.holdUntilShown(streams);
+    return true;
   }
 
   /** Folds a stream without deciding anything. */

@@ -79,7 +79,9 @@ export class ProjectionRunner implements OnModuleDestroy {
   /** Why the read model is behind, while it is (null once caught up). */
   private behindBecause: string | null = 'the read model has not caught up with the event log yet';
   /** Appends whose inline projection failed, oldest first, retried until the read model has them. */
-  private readonly unprojected: RecordedEvent[][] = [];
+  private readonly unprojected: Array<readonly RecordedEvent[]> = [];
+  /** Inline projections under way, by stream: appended events not shown yet. */
+  private readonly inlineUnderWay = new Map<string, Set<readonly RecordedEvent[]>>();
   private deferredTimer: NodeJS.Timeout | null = null;
   private gapsFilled = 0;
   private wasCaughtUp = false;
@@ -136,7 +138,32 @@ export class ProjectionRunner implements OnModuleDestroy {
 
   /** Applies freshly appended events now, so the caller reads its own writes. */
   async applyInline(events: readonly RecordedEvent[]): Promise<void> {
-    await this.applyFillingGaps(events.map((event) => this.project(event)));
+    const stream = events[0]?.streamName ?? '';
+    let underWay = this.inlineUnderWay.get(stream);
+    if (!underWay) this.inlineUnderWay.set(stream, (underWay = new Set()));
+    underWay.add(events);
+    try {
+      await this.applyFillingGaps(events.map((event) => this.project(event)));
+      // Shown now: if it was held meanwhile (holdUntilShown), the hold ends here.
+      const held = this.unprojected.indexOf(events);
+      if (held >= 0) this.unprojected.splice(held, 1);
+    } finally {
+      underWay.delete(events);
+      if (underWay.size === 0) this.inlineUnderWay.delete(stream);
+    }
+  }
+
+  /**
+   * Something is about to be answered about these streams while appended events of theirs may
+   * not be shown yet: an answer given before the command finished (the request backstop), or a
+   * command deciding on a stream state that holds them (a second revoke answering 409). From
+   * then on no credential is honoured until those events are shown, so no request sent after
+   * that answer reads a token from before them.
+   */
+  holdUntilShown(streamNames: Iterable<string>): void {
+    for (const name of streamNames) {
+      for (const events of this.inlineUnderWay.get(name) ?? []) this.deferInline(events);
+    }
   }
 
   /**
@@ -147,8 +174,9 @@ export class ProjectionRunner implements OnModuleDestroy {
    */
   deferInline(events: readonly RecordedEvent[]): void {
     if (events.length === 0) return;
+    if (this.unprojected.includes(events)) return;
     this.epoch += 1;
-    this.unprojected.push([...events]);
+    this.unprojected.push(events);
     this.retryDeferredSoon();
   }
 

@@ -7,7 +7,7 @@ import { limitConnections, requestDeadline } from './http-server';
 /** The HTTP backstop and the per-connection limits, on real Express and node:http servers. */
 describe('requestDeadline (the backstop behind the stores’ own deadlines)', () => {
   const app = express();
-  app.use(requestDeadline(200));
+  app.use(requestDeadline(200, () => false));
   app.get('/slow', () => undefined); // never answers, like a request stuck on a frozen store
   app.post('/slow', () => undefined);
   app.get('/fast', (_req, res) => {

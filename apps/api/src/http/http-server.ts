@@ -1,8 +1,8 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { RequestHandler } from 'express';
-import { formatDuration } from '@pat/shared';
-import { RecordedButNotVisibleError, changeWasRecorded } from '@pat/application';
+import { CommandContext, formatDuration } from '@pat/shared';
+import { RecordedButNotVisibleError } from '@pat/application';
 import { existingCommandContextOf } from '@pat/auth';
 
 /**
@@ -74,7 +74,11 @@ export function limitConnections(server: Server, limits: ConnectionLimits): void
  * gets a 503 with Retry-After. A change may still complete after that, so the answer to an unsafe
  * method says its outcome is unknown rather than inviting a blind retry.
  */
-export function requestDeadline(timeoutMs: number): RequestHandler {
+export function requestDeadline(
+  timeoutMs: number,
+  /** True when the request's change is already in the log (and is then held in force). */
+  answeredEarly: (context: CommandContext) => boolean,
+): RequestHandler {
   const after = formatDuration(timeoutMs);
   return (req, res, next) => {
     const timer = setTimeout(() => {
@@ -82,7 +86,7 @@ export function requestDeadline(timeoutMs: number): RequestHandler {
       const safe = req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS';
       // A change already in the log is answered as such: it happened, and is in force.
       const context = existingCommandContextOf(req);
-      const recorded = context !== undefined && changeWasRecorded(context);
+      const recorded = context !== undefined && answeredEarly(context);
       res.setHeader('Retry-After', '5');
       res.setHeader('Cache-Control', 'no-store');
       res.status(503).json({
