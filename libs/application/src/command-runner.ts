@@ -75,10 +75,10 @@ export class CommandRunner {
     context: CommandContext,
   ): Promise<CommandOutcome<State>> {
     for (let attempt = 1; ; attempt++) {
+      // Whatever this command answers rests on the stream's history: events of it still on
+      // their way to the read model must be in force first (a second revoke's 409, say).
+      await this.projections.whenShown(streamName);
       const history = await this.eventStore.readStream(streamName);
-      // Whatever this command answers rests on this history: events of it still on their way to
-      // the read model must be in force before the answer (a second revoke's 409, say).
-      this.projections.holdUntilShown([streamName]);
       const state = history.reduce(
         (current, recorded) => aggregate.evolve(current, recorded as unknown as Event),
         aggregate.initialState,

@@ -81,7 +81,7 @@ export class ProjectionRunner implements OnModuleDestroy {
   /** Appends whose inline projection failed, oldest first, retried until the read model has them. */
   private readonly unprojected: Array<readonly RecordedEvent[]> = [];
   /** Inline projections under way, by stream: appended events not shown yet. */
-  private readonly inlineUnderWay = new Map<string, Set<readonly RecordedEvent[]>>();
+  private readonly inlineUnderWay = new Map<string, Map<readonly RecordedEvent[], Promise<void>>>();
   private deferredTimer: NodeJS.Timeout | null = null;
   private gapsFilled = 0;
   private wasCaughtUp = false;
@@ -140,10 +140,15 @@ export class ProjectionRunner implements OnModuleDestroy {
   async applyInline(events: readonly RecordedEvent[]): Promise<void> {
     const stream = events[0]?.streamName ?? '';
     let underWay = this.inlineUnderWay.get(stream);
-    if (!underWay) this.inlineUnderWay.set(stream, (underWay = new Set()));
-    underWay.add(events);
+    if (!underWay)
+      this.inlineUnderWay.set(
+        stream,
+        (underWay = new Map<readonly RecordedEvent[], Promise<void>>()),
+      );
+    const applying = this.applyFillingGaps(events.map((event) => this.project(event)));
+    underWay.set(events, applying);
     try {
-      await this.applyFillingGaps(events.map((event) => this.project(event)));
+      await applying;
       // Shown now: if it was held meanwhile (holdUntilShown), the hold ends here.
       const held = this.unprojected.indexOf(events);
       if (held >= 0) this.unprojected.splice(held, 1);
@@ -154,15 +159,24 @@ export class ProjectionRunner implements OnModuleDestroy {
   }
 
   /**
+   * Resolves once the inline projections under way for this stream have ended (shown, or
+   * deferred and so refusing every credential): a command deciding on the stream answers after
+   * them, so a second revoke's 409 never comes before the first revoke is in force.
+   */
+  async whenShown(streamName: string): Promise<void> {
+    const underWay = this.inlineUnderWay.get(streamName);
+    if (underWay) await Promise.allSettled([...underWay.values()]);
+  }
+
+  /**
    * Something is about to be answered about these streams while appended events of theirs may
-   * not be shown yet: an answer given before the command finished (the request backstop), or a
-   * command deciding on a stream state that holds them (a second revoke answering 409). From
-   * then on no credential is honoured until those events are shown, so no request sent after
-   * that answer reads a token from before them.
+   * not be shown yet (the request backstop answering before the command finished). From then on
+   * no credential is honoured until those events are shown, so no request sent after that
+   * answer reads a token from before them.
    */
   holdUntilShown(streamNames: Iterable<string>): void {
     for (const name of streamNames) {
-      for (const events of this.inlineUnderWay.get(name) ?? []) this.deferInline(events);
+      for (const events of this.inlineUnderWay.get(name)?.keys() ?? []) this.deferInline(events);
     }
   }
 
