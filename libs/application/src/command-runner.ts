@@ -124,9 +124,11 @@ export class CommandRunner {
         await this.projections.applyInline(events);
         return;
       } catch (error) {
+        // In force from the first failure: no credential is honoured until the change is shown
+        // (a success below, or the projection's own retries, ends that).
+        this.projections.deferInline(events);
         // Quick failures are retried; a store that timed out is not waited for again.
         if (attempt >= INLINE_ATTEMPTS || Date.now() - started > INLINE_RETRY_BUDGET_MS) {
-          this.projections.deferInline(events);
           throw new RecordedButNotVisibleError(events[0]?.streamName ?? '', { cause: error });
         }
         await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
