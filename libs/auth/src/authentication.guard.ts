@@ -57,16 +57,22 @@ export class AuthenticationGuard implements CanActivate {
 
     const authorization = request.headers.authorization;
     if (authorization !== undefined) {
-      this.failures.assertAllowed('bearer', () => clientKey(request));
       try {
-        // Present but empty is malformed, not absent (passport-http-bearer would ignore it).
-        if (authorization.trim() === '') throw BearerChallengeException.invalidRequest();
+        // Present but empty is malformed, not absent (passport-http-bearer would ignore it); so
+        // are two headers (Node keeps only the first, which may not be the one a proxy checked).
+        if (authorization.trim() === '' || authorizationHeaderCount(request) > 1) {
+          throw BearerChallengeException.invalidRequest();
+        }
         request.user = principalFrom(await runStrategy(this.bearer, request));
         // Again after the read: the read model may have fallen behind while it answered.
         this.stores.assertStillAvailable(epoch);
       } catch (error) {
         if (error instanceof BearerChallengeException) {
-          await this.failures.recordFailure('bearer', clientKey(request));
+          // Only failed attempts are limited: a valid token always authenticates, however many
+          // bad ones its address sent (178 random bits make guessing pointless anyway).
+          const client = clientKey(request);
+          this.failures.assertAllowed('bearer', client);
+          await this.failures.recordFailure('bearer', client);
         }
         throw error;
       }
@@ -122,6 +128,16 @@ export class AuthenticationGuard implements CanActivate {
     }
     return rules;
   }
+}
+
+/** How many Authorization headers the request carried (Node folds duplicates into the first). */
+function authorizationHeaderCount(request: Request): number {
+  let count = 0;
+  const raw = request.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    if (raw[i].length === 13 && raw[i].toLowerCase() === 'authorization') count++;
+  }
+  return count;
 }
 
 interface RouteRules {

@@ -29,8 +29,40 @@ const schema = z.object({
   ),
   TOKEN_PREFIX: z
     .string()
-    .regex(/^[A-Za-z0-9]{1,12}_$/, 'must be 1 to 12 letters or digits followed by "_"')
-    .default('tgp_'),
+    .default('tgp_')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((prefix) => prefix.trim())
+        .filter((prefix) => prefix !== ''),
+    )
+    .refine((prefixes) => prefixes.length > 0, 'must name at least one prefix')
+    .superRefine((prefixes, context) => {
+      for (const prefix of prefixes) {
+        const service = wellKnownServiceOf(prefix);
+        if (service) {
+          context.addIssue({
+            code: 'custom',
+            message:
+              `must not use "${prefix}", the prefix of ${service} tokens: secret scanners ` +
+              "must be able to tell this service's tokens apart",
+          });
+          return;
+        }
+        if (!/^[A-Za-z0-9]{1,12}_$/.test(prefix)) {
+          context.addIssue({
+            code: 'custom',
+            message:
+              'must be a comma-separated list of prefixes, each 1 to 12 letters or digits ' +
+              'followed by "_" (the current prefix first)',
+          });
+          return;
+        }
+      }
+      if (new Set(prefixes.map((p) => p.toLowerCase())).size !== prefixes.length) {
+        context.addIssue({ code: 'custom', message: 'must not list a prefix twice' });
+      }
+    }),
   BOOTSTRAP_ADMIN_USERNAME: optionalText.refine(
     (value) => value === undefined || /^[A-Za-z0-9._@-]{3,64}$/.test(value),
     'must be 3 to 64 characters: letters, digits, dot, underscore, hyphen or @',
@@ -65,6 +97,41 @@ const schema = z.object({
     .int('must be a whole number')
     .min(1, 'must be at least 1')
     .default(10),
+  LOGIN_CLIENT_FAILURE_LIMIT: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .default(30),
+  REAUTH_WINDOW_MINUTES: z.coerce
+    .number({ message: 'must be a number of minutes' })
+    .int('must be a whole number of minutes')
+    .min(1, 'must be from 1 to 1440 (minutes)')
+    .max(1440, 'must be from 1 to 1440 (minutes)')
+    .default(10),
+  MAX_ACTIVE_TOKENS_PER_USER: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be from 1 to 10000')
+    .max(10000, 'must be from 1 to 10000')
+    .default(100),
+  ALLOWED_HOSTS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((host) => host.trim().toLowerCase())
+        .filter((host) => host !== ''),
+    )
+    .refine(
+      (hosts) =>
+        hosts.every(
+          (host) =>
+            host === '*' ||
+            /^(\[[0-9a-f:.]+\]|[a-z0-9]([a-z0-9.-]*[a-z0-9])?)(:\d{1,5})?$/.test(host),
+        ),
+      'must be a comma-separated list of host names, each optionally with :port (or *)',
+    ),
   TRUST_PROXY: z
     .string()
     .default('')
@@ -100,13 +167,56 @@ const schema = z.object({
     .default('info'),
 });
 
+/**
+ * Prefixes of other services' secrets (as secret scanners know them). A token of this service
+ * under one of them would be reported as, or mistaken for, the other service's.
+ */
+const WELL_KNOWN_PREFIXES: ReadonlyArray<readonly [string, string]> = [
+  ['ghp_', 'GitHub'],
+  ['gho_', 'GitHub'],
+  ['ghu_', 'GitHub'],
+  ['ghs_', 'GitHub'],
+  ['ghr_', 'GitHub'],
+  ['github_pat_', 'GitHub'],
+  ['glpat-', 'GitLab'],
+  ['gldt-', 'GitLab'],
+  ['glptt-', 'GitLab'],
+  ['xoxb-', 'Slack'],
+  ['xoxp-', 'Slack'],
+  ['xoxa-', 'Slack'],
+  ['xapp-', 'Slack'],
+  ['sk_live_', 'Stripe'],
+  ['sk_test_', 'Stripe'],
+  ['pk_live_', 'Stripe'],
+  ['rk_live_', 'Stripe'],
+  ['AKIA', 'AWS'],
+  ['ASIA', 'AWS'],
+  ['AIza', 'Google'],
+  ['npm_', 'npm'],
+  ['pypi-', 'PyPI'],
+  ['hf_', 'Hugging Face'],
+  ['sk-', 'OpenAI'],
+  ['shpat_', 'Shopify'],
+  ['dop_v1_', 'DigitalOcean'],
+  ['hvs.', 'Vault'],
+  ['SG.', 'SendGrid'],
+];
+
+function wellKnownServiceOf(prefix: string): string | undefined {
+  const lower = prefix.toLowerCase();
+  return WELL_KNOWN_PREFIXES.find(([known]) => lower.startsWith(known.toLowerCase()))?.[1];
+}
+
 export interface AppConfig {
   readonly port: number;
   readonly host: string;
   readonly dataDir: string;
   readonly eventStoreConnectionString: string | undefined;
   readonly mongodbUri: string | undefined;
+  /** The prefix new tokens get (the first of TOKEN_PREFIX). */
   readonly tokenPrefix: string;
+  /** Every prefix whose tokens authenticate: the current one first, then earlier ones. */
+  readonly tokenPrefixes: readonly string[];
   readonly bootstrapAdmin: { readonly username: string; readonly password: string | undefined };
   readonly sessionTtlHours: number;
   readonly logLevel: string;
@@ -118,6 +228,17 @@ export interface AppConfig {
   readonly bearerFailureLimit: number;
   /** Failed sign-ins per client IP and username per 15 minutes before 429. */
   readonly loginFailureLimit: number;
+  /** Failed sign-ins per client IP across all usernames per 15 minutes before 429 (spraying). */
+  readonly loginClientFailureLimit: number;
+  /** How long a proven password lets a session make account changes (sudo mode), milliseconds. */
+  readonly reauthWindowMs: number;
+  /** Active (unexpired, unrevoked) tokens one user may hold at once. */
+  readonly maxActiveTokensPerUser: number;
+  /**
+   * The Host values served (lower case, optionally with :port; "*" for any). Empty: the loopback
+   * names at the listening port when bound to loopback, any host otherwise.
+   */
+  readonly allowedHosts: readonly string[];
   /** Express "trust proxy": needed behind TLS-terminating proxies (Secure cookies, client IPs). */
   readonly trustProxy: string | undefined;
   /** Browser origins besides the server's own that may call /mcp. */
@@ -157,7 +278,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     dataDir: resolve(c.DATA_DIR),
     eventStoreConnectionString: c.EVENTSTORE_CONNECTION_STRING,
     mongodbUri: c.MONGODB_URI,
-    tokenPrefix: c.TOKEN_PREFIX,
+    tokenPrefix: c.TOKEN_PREFIX[0],
+    tokenPrefixes: c.TOKEN_PREFIX,
     bootstrapAdmin: {
       username: c.BOOTSTRAP_ADMIN_USERNAME ?? 'admin',
       password: c.BOOTSTRAP_ADMIN_PASSWORD,
@@ -168,6 +290,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     redisUrl: c.REDIS_URL,
     bearerFailureLimit: c.BEARER_FAILURE_LIMIT,
     loginFailureLimit: c.LOGIN_FAILURE_LIMIT,
+    loginClientFailureLimit: c.LOGIN_CLIENT_FAILURE_LIMIT,
+    reauthWindowMs: c.REAUTH_WINDOW_MINUTES * 60_000,
+    maxActiveTokensPerUser: c.MAX_ACTIVE_TOKENS_PER_USER,
+    allowedHosts: c.ALLOWED_HOSTS,
     trustProxy: c.TRUST_PROXY === '' ? undefined : c.TRUST_PROXY,
     tokenUsageIntervalMs: c.TOKEN_USAGE_INTERVAL_SECONDS * 1000,
     storeTimeoutMs: c.STORE_TIMEOUT_MS,
