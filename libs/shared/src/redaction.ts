@@ -11,6 +11,16 @@ export function scrubSecrets(text: string): string {
   return text.replace(TOKEN_SHAPED, REDACTED).replace(BEARER_CREDENTIAL, `$1${REDACTED}`);
 }
 
+/**
+ * A value a client sent that is kept in the record (user agent, its own request id): scrubbed
+ * first, then cut to the length, so that cutting can never leave part of a token behind unscrubbed.
+ * Configured prefixes are 1–12 letters or digits and "_" (see config), so the shape above covers
+ * every one of them.
+ */
+export function scrubClientValue(text: string, maxLength: number): string {
+  return scrubSecrets(text).slice(0, maxLength);
+}
+
 export interface LineSink {
   write(line: string): unknown;
 }

@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { EVENT_STORE, EventStore } from '@pat/event-store';
 import { matches } from '@pat/audit';
 import { withContext } from '../cli.module';
+import { scrubbedJson } from '../output';
 
 export const exportEventsCommand = new Command('export-events')
   .description(
@@ -36,7 +37,7 @@ export const exportEventsCommand = new Command('export-events')
           const page = await eventStore.readAll({ after, maxCount: 2000 });
           for (const event of page) {
             if (!matches(event, filter)) continue;
-            if (!out.write(`${JSON.stringify(event)}\n`)) await once(out, 'drain');
+            if (!out.write(`${scrubbedJson(event)}\n`)) await once(out, 'drain');
           }
           if (page.length < 2000) break;
           after = page[page.length - 1].position;

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CommandRunner } from '@pat/application';
-import { APP_CONFIG, AppConfig, CLOCK, Clock, CommandContext } from '@pat/shared';
+import { APP_CONFIG, AppConfig, CLOCK, Clock, CommandContext, scrubSecrets } from '@pat/shared';
 import {
   RejectionReason,
   RequestOrigin,
@@ -54,7 +54,7 @@ export class TokenUsageRecorder {
       return;
     }
     if (!this.claim(key, now)) return;
-    const origin = originOf();
+    const origin = scrubbed(originOf());
     this.later(token.tokenId, contextOf(), (state) =>
       decideRecordUse(state, { ...origin, usedAt: now }),
     );
@@ -68,7 +68,7 @@ export class TokenUsageRecorder {
   ): void {
     const now = this.clock.now();
     if (!this.claim(`rejected:${tokenId}`, now)) return;
-    const origin = originOf();
+    const origin = scrubbed(originOf());
     this.later(tokenId, contextOf(), (state) =>
       decideRecordRejection(state, { ...origin, rejectedAt: now, reason }),
     );
@@ -114,4 +114,16 @@ export class TokenUsageRecorder {
       .finally(() => this.pending.delete(work));
     this.pending.add(work);
   }
+}
+
+/**
+ * The user agent (and, behind a trusted proxy, the forwarded address) are whatever the client
+ * sent: a token pasted there must not reach the event log. Scrubbed whole, before the domain cuts
+ * the user agent to length, so no half token is left.
+ */
+function scrubbed(origin: RequestOrigin): RequestOrigin {
+  return {
+    ip: origin.ip === null ? null : scrubSecrets(origin.ip),
+    userAgent: origin.userAgent === null ? null : scrubSecrets(origin.userAgent),
+  };
 }
