@@ -10,3 +10,4 @@ export * from './startup-error';
 export * from './sqlite-open';
 export * from './deadline';
 export * from './instant';
+export * from './visible-name';

@@ -1,3 +1,4 @@
+import { VisibleName } from '@pat/shared';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsEmail, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
@@ -17,6 +18,7 @@ export class CreateUserDto {
   @ApiPropertyOptional({ maxLength: 100, example: 'Alice Liddell' })
   @IsOptional()
   @IsString({ message: 'name must be a string' })
+  @VisibleName()
   @MaxLength(100, { message: 'name must be at most 100 characters' })
   name?: string;
 

@@ -1,3 +1,4 @@
+import { VisibleName } from '@pat/shared';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsEmail, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
@@ -6,6 +7,7 @@ export class UpdateUserDto {
   @ApiPropertyOptional({ maxLength: 100, nullable: true, type: String })
   @IsOptional()
   @IsString({ message: 'name must be a string' })
+  @VisibleName()
   @MaxLength(100, { message: 'name must be at most 100 characters' })
   name?: string | null;
 

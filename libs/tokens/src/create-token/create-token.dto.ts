@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { INSTANT_FORMAT_HINT, ISO_INSTANT_WITH_OFFSET, invalid } from '@pat/shared';
+import { INSTANT_FORMAT_HINT, ISO_INSTANT_WITH_OFFSET, VisibleName, invalid } from '@pat/shared';
 import {
   IsISO8601,
   IsInt,
@@ -18,7 +18,7 @@ export class CreateTokenDto {
   @ApiProperty({ maxLength: NAME_MAX_LENGTH, example: 'ci-deploy' })
   @IsString({ message: 'name must be a string' })
   @IsNotEmpty({ message: 'name must not be empty' })
-  @Matches(/\S/, { message: 'name must not be blank' })
+  @VisibleName()
   @MaxLength(NAME_MAX_LENGTH, { message: `name must be at most ${NAME_MAX_LENGTH} characters` })
   name!: string;
 
