@@ -1,5 +1,14 @@
 import type { Aggregate } from '@pat/application';
-import { ProjectEvent, ProjectState, evolveProject, initialProjectState } from './domain/project';
+import {
+  ProjectEvent,
+  ProjectNameEvent,
+  ProjectNameState,
+  ProjectState,
+  evolveProject,
+  evolveProjectName,
+  initialProjectNameState,
+  initialProjectState,
+} from './domain/project';
 import {
   UserEvent,
   UserState,
@@ -24,4 +33,9 @@ export const usernameReservationAggregate: Aggregate<UsernameState, UsernameEven
 export const projectAggregate: Aggregate<ProjectState, ProjectEvent> = {
   initialState: initialProjectState,
   evolve: evolveProject,
+};
+
+export const projectNameReservationAggregate: Aggregate<ProjectNameState, ProjectNameEvent> = {
+  initialState: initialProjectNameState,
+  evolve: evolveProjectName,
 };

@@ -17,6 +17,7 @@ import { GetProjectController } from './projects/get-project/get-project.control
 import { ListProjectsController } from './projects/list-projects/list-projects.controller';
 import { MembersController } from './projects/members.controller';
 import { ProjectAccessGuard } from './projects/project-access.guard';
+import { ProjectNames } from './projects/project-names';
 import { ProjectReader } from './projects/project-reader';
 import { RemoveMemberHandler } from './projects/remove-member/remove-member.handler';
 import { RenameProjectController } from './projects/rename-project/rename-project.controller';
@@ -48,6 +49,7 @@ import { UserLookup } from './user-lookup';
     PasswordHasher,
     UserLookup,
     ProjectReader,
+    ProjectNames,
     MeReader,
     ProjectAccessGuard,
     CreateUserHandler,

@@ -3,7 +3,12 @@ import {
   ProjectEvent,
   ProjectState,
   decideCreateProject,
+  decideReleaseProjectName,
   decideRemoveMember,
+  decideReserveProjectName,
+  evolveProjectName,
+  initialProjectNameState,
+  projectNameKey,
   decideRenameProject,
   decideSetMember,
   evolveProject,
@@ -77,5 +82,36 @@ describe('project decisions', () => {
     expect(decideRemoveMember(soleAdmin, { userId: 'a' })).toHaveLength(1);
     const twoAdmins = fold(decideSetMember(soleAdmin, { userId: 'b', role: 'admin' }), soleAdmin);
     expect(decideRemoveMember(twoAdmins, { userId: 'a', ...guard })).toHaveLength(1);
+  });
+});
+
+describe('project name reservations', () => {
+  const reserve = (projectId: string, state = initialProjectNameState) =>
+    decideReserveProjectName(state, { nameKey: 'demo', projectId, name: 'Demo' });
+  const held = reserve('p').reduce(evolveProjectName, initialProjectNameState);
+
+  it('keys names ignoring case, surrounding spaces and compatibility forms', () => {
+    expect(projectNameKey(' Demo ')).toBe(projectNameKey('DEMO'));
+    expect(projectNameKey('ﬁnance')).toBe(projectNameKey('Finance'));
+    expect(projectNameKey('Demo')).not.toBe(projectNameKey('Demo 2'));
+  });
+
+  it('gives a free name to the first project and refuses it to any other (409)', () => {
+    expect(held).toEqual({ heldBy: 'p' });
+    expect(kindOf(() => reserve('q', held))).toBe('conflict');
+  });
+
+  it('lets the holder claim its name again, with no new event', () => {
+    expect(reserve('p', held)).toEqual([]);
+  });
+
+  it('is released by its holder only, and is then free again', () => {
+    expect(decideReleaseProjectName(held, { nameKey: 'demo', projectId: 'q' })).toEqual([]);
+    const released = decideReleaseProjectName(held, { nameKey: 'demo', projectId: 'p' }).reduce(
+      evolveProjectName,
+      held,
+    );
+    expect(released).toEqual({ heldBy: null });
+    expect(reserve('q', released)).toHaveLength(1);
   });
 });

@@ -2,6 +2,8 @@ import { conflict, invalid, notFound } from '@pat/shared/errors';
 import type { DomainEvent } from '@pat/shared/event';
 
 export const projectStream = (projectId: string) => `project-${projectId}`;
+/** In the `project-` category, so that every store's default filter of the log includes it. */
+export const projectNameReservationStream = (nameKey: string) => `project-name-${nameKey}`;
 export const PROJECT_NAME_MAX_LENGTH = 30;
 export const PROJECT_ROLES = ['admin', 'data_quality', 'analyst', 'business', 'catalog'] as const;
 export type ProjectRole = (typeof PROJECT_ROLES)[number];
@@ -54,7 +56,8 @@ export function isProjectRole(value: unknown): value is ProjectRole {
   return typeof value === 'string' && (PROJECT_ROLES as readonly string[]).includes(value);
 }
 
-function validName(name: string): string {
+/** The name as stored (trimmed), or a 400 naming the field. */
+export function validName(name: string): string {
   const trimmed = name.trim();
   if (trimmed.length === 0 || trimmed.length > PROJECT_NAME_MAX_LENGTH) {
     throw invalid('name', `name must be 1 to ${PROJECT_NAME_MAX_LENGTH} characters`);
@@ -85,6 +88,54 @@ export function decideRenameProject(
     ? []
     : [{ type: 'ProjectRenamed', data: { projectId: state.projectId, name } }];
 }
+
+/** Project names are unique ignoring case (and Unicode compatibility forms), as stored: trimmed. */
+export const projectNameKey = (name: string) => name.trim().normalize('NFKC').toLowerCase();
+
+type NameReservationData = { nameKey: string; projectId: string };
+export type ProjectNameReserved = DomainEvent<'ProjectNameReserved', NameReservationData>;
+export type ProjectNameReleased = DomainEvent<'ProjectNameReleased', NameReservationData>;
+export type ProjectNameEvent = ProjectNameReserved | ProjectNameReleased;
+
+/** Which project holds a name, if any. */
+export type ProjectNameState = { readonly heldBy: string | null };
+export const initialProjectNameState: ProjectNameState = { heldBy: null };
+
+export function evolveProjectName(
+  _state: ProjectNameState,
+  event: ProjectNameEvent,
+): ProjectNameState {
+  return { heldBy: event.type === 'ProjectNameReserved' ? event.data.projectId : null };
+}
+
+/**
+ * The reservation that makes a project name unique. Appended with the revision just read, so of
+ * two concurrent reservations of one name exactly one succeeds; the project holding it already
+ * (a rename that only changes case) keeps it.
+ */
+export function decideReserveProjectName(
+  state: ProjectNameState,
+  command: NameReservationData & { name: string },
+): ProjectNameReserved[] {
+  if (state.heldBy === command.projectId) return [];
+  if (state.heldBy !== null) throw nameTaken(command.name);
+  return [
+    {
+      type: 'ProjectNameReserved',
+      data: { nameKey: command.nameKey, projectId: command.projectId },
+    },
+  ];
+}
+
+export function decideReleaseProjectName(
+  state: ProjectNameState,
+  command: NameReservationData,
+): ProjectNameReleased[] {
+  return state.heldBy === command.projectId ? [{ type: 'ProjectNameReleased', data: command }] : [];
+}
+
+export const nameTaken = (name: string) =>
+  conflict(`A project named "${name.trim()}" already exists (names are unique ignoring case)`);
 
 /** Adds the user with the role, or changes their role; the same role again changes nothing. */
 /** A project admin may not leave their project without any admin. */

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CommandRunner } from '@pat/application';
 import { projectAggregate } from '../../aggregates';
-import { decideCreateProject, projectStream } from '../../domain/project';
+import { decideCreateProject, projectStream, validName } from '../../domain/project';
+import { ProjectNames } from '../project-names';
 import { ProjectReader } from '../project-reader';
 import { ProjectDetailView } from '../project-view';
 import { CreateProjectCommand } from './create-project.command';
@@ -12,16 +13,25 @@ export class CreateProjectHandler implements ICommandHandler<CreateProjectComman
   constructor(
     private readonly commands: CommandRunner,
     private readonly projects: ProjectReader,
+    private readonly names: ProjectNames,
   ) {}
 
   async execute(command: CreateProjectCommand): Promise<ProjectDetailView> {
     const projectId = randomUUID();
-    await this.commands.run(
-      projectStream(projectId),
-      projectAggregate,
-      (state) => decideCreateProject(state, { projectId, name: command.name }),
-      command.context,
-    );
+    // A bad name is refused before anything is reserved.
+    const name = validName(command.name);
+    await this.names.claim(name, projectId, command.context);
+    try {
+      await this.commands.run(
+        projectStream(projectId),
+        projectAggregate,
+        (state) => decideCreateProject(state, { projectId, name }),
+        command.context,
+      );
+    } catch (error) {
+      await this.names.release(name, projectId, command.context);
+      throw error;
+    }
     return this.projects.detail(projectId, command.context.actor.userId ?? '');
   }
 }
