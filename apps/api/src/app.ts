@@ -10,6 +10,7 @@ import {
   StoreHealth,
 } from '@pat/application';
 import { BootstrapAdminService } from '@pat/identity';
+import { RetiredTokenPrefixes } from '@pat/tokens';
 import { AppConfig, Clock, LineSink, systemClock } from '@pat/shared';
 import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
@@ -124,6 +125,7 @@ export async function createApp(options: CreateAppOptions): Promise<INestApplica
     await app.get(ProjectionRunner).start();
     app.get(StoreHealth).start();
     await app.get(BootstrapAdminService).ensureAdministrator();
+    await app.get(RetiredTokenPrefixes).report();
     if (options.processManagers !== false) await app.get(ProcessManagerRunner).start();
   } catch (error) {
     // A refused start closes the stores it opened (the embedded read model's lock, say).

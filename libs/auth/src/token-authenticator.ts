@@ -53,7 +53,8 @@ interface Reading {
  */
 @Injectable()
 export class TokenAuthenticator {
-  private readonly prefix: string;
+  /** Every listed prefix: the current one first, then earlier ones whose tokens still work. */
+  private readonly prefixes: readonly string[];
   /**
    * Readings by token document. Adapters that cache documents return the same objects until a
    * document changes, so the principal is built once per version instead of once per request.
@@ -65,11 +66,13 @@ export class TokenAuthenticator {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    this.prefix = config.tokenPrefix;
+    this.prefixes = config.tokenPrefixes;
   }
 
   async authenticate(presented: string): Promise<TokenAuthentication> {
-    if (!isWellFormedToken(this.prefix, presented)) {
+    // On every request: a startsWith over a list of one or two, no pattern.
+    const prefix = this.prefixes.find((candidate) => presented.startsWith(candidate));
+    if (prefix === undefined || !isWellFormedToken(prefix, presented)) {
       return { ok: false, reason: 'invalid', token: null };
     }
     const credential = await this.readModel.findTokenCredential(hashToken(presented));

@@ -7,3 +7,4 @@ export * from './get-my-token/get-my-token.query';
 export * from './list-my-tokens/list-my-tokens.query';
 export * from './token-history/token-history.query';
 export * from './token-history/token-history.view';
+export * from './retired-prefixes/retired-prefixes';

@@ -13,6 +13,7 @@ import { ListMyTokensController } from './list-my-tokens/list-my-tokens.controll
 import { ListMyTokensHandler } from './list-my-tokens/list-my-tokens.handler';
 import { ListUserTokensController } from './list-user-tokens/list-user-tokens.controller';
 import { ListUserTokensHandler } from './list-user-tokens/list-user-tokens.handler';
+import { RetiredTokenPrefixes } from './retired-prefixes/retired-prefixes';
 import { RevokeTokenController } from './revoke-token/revoke-token.controller';
 import { RevokeTokenHandler } from './revoke-token/revoke-token.handler';
 import { TokenHistoryController } from './token-history/token-history.controller';
@@ -42,7 +43,8 @@ import { TokenLookup } from './token-lookup';
     ChangeTokenPolicyHandler,
     ListUserTokensHandler,
     TokenHistoryHandler,
+    RetiredTokenPrefixes,
   ],
-  exports: [CurrentTokenPolicy, TokenLookup],
+  exports: [CurrentTokenPolicy, TokenLookup, RetiredTokenPrefixes],
 })
 export class TokensModule {}
