@@ -70,9 +70,8 @@ export class TokenAuthenticator {
   }
 
   async authenticate(presented: string): Promise<TokenAuthentication> {
-    // On every request: a startsWith over a list of one or two, no pattern.
-    const prefix = this.prefixes.find((candidate) => presented.startsWith(candidate));
-    if (prefix === undefined || !isWellFormedToken(prefix, presented)) {
+    const prefix = this.prefixOf(presented);
+    if (prefix === null || !isWellFormedToken(prefix, presented)) {
       return { ok: false, reason: 'invalid', token: null };
     }
     const credential = await this.readModel.findTokenCredential(hashToken(presented));
@@ -84,6 +83,15 @@ export class TokenAuthenticator {
     if (status === 'Revoked') return { ok: false, reason: 'revoked', token: found };
     if (status === 'Expired') return { ok: false, reason: 'expired', token: found };
     return { ok: true, token: found, principal };
+  }
+
+  /**
+   * On every request: a startsWith over a list of one or two, no pattern. Each prefix ends with
+   * its only "_" (see config), so no listed prefix starts another and the first match is the one.
+   */
+  private prefixOf(presented: string): string | null {
+    for (const prefix of this.prefixes) if (presented.startsWith(prefix)) return prefix;
+    return null;
   }
 
   private read(credential: TokenCredential): Reading {

@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import { generateTokenSecret } from '@pat/tokens/domain';
+import { loadConfig } from './config';
 import { REDACTED, scrubClientValue, scrubSecrets } from './redaction';
 
 const body = 'Ab3dEf6hIj9lMn2pQr5tUv8xYz1BcD4fGh7j'; // 36 base62 characters
@@ -6,6 +9,14 @@ describe('scrubSecrets', () => {
   it.each(['tgp_', 'new_', 'abc_', 'A1b2C3d4E5f6_'])('removes a token of prefix %s', (prefix) => {
     const text = `curl/8.0 (${prefix}${body}) extra`;
     expect(scrubSecrets(text)).toBe(`curl/8.0 (${REDACTED}) extra`);
+  });
+
+  it('removes tokens of every prefix TOKEN_PREFIX accepts, current and earlier', () => {
+    const { tokenPrefixes } = loadConfig({ TOKEN_PREFIX: 'new_,tgp_,A1b2C3d4E5f6_,x_' });
+    for (const prefix of tokenPrefixes) {
+      const token = generateTokenSecret(prefix, randomBytes);
+      expect(scrubSecrets(`ua ${token};${token}`)).toBe(`ua ${REDACTED};${REDACTED}`);
+    }
   });
 
   it('removes a token glued to other letters and digits', () => {
