@@ -23,8 +23,9 @@ describe('countRetiredPrefixTokens', () => {
       count: 3,
       prefixes: ['abc_', 'tgp_'],
     });
-    expect(countRetiredPrefixTokens(tokens, ['new_', 'tgp_', 'abc_'], DEFAULT_TOKEN_POLICY, now))
-      .toEqual({ count: 0, prefixes: [] });
+    expect(
+      countRetiredPrefixTokens(tokens, ['new_', 'tgp_', 'abc_'], DEFAULT_TOKEN_POLICY, now),
+    ).toEqual({ count: 0, prefixes: [] });
   });
 
   it('leaves out tokens the policy has already expired', () => {
