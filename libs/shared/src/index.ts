@@ -10,3 +10,5 @@ export * from './startup-error';
 export * from './sqlite-open';
 export * from './deadline';
 export * from './instant';
+export * from './paging';
+export * from './paging-openapi';

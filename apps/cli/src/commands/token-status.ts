@@ -1,6 +1,12 @@
 import { Command } from 'commander';
 import { QueryBus } from '@nestjs/cqrs';
-import { ActiveTokensAtQuery, TokenStatusAtQuery } from '@pat/audit';
+import {
+  ACTIVE_TOKEN_CURSOR_PARTS,
+  ActiveTokensAtPage,
+  ActiveTokensAtQuery,
+  TokenStatusAtQuery,
+} from '@pat/audit';
+import { PAGE_LIMIT_MAX, parsePageRequest } from '@pat/shared';
 import { withContext } from '../cli.module';
 import { print } from '../output';
 
@@ -23,7 +29,20 @@ export const tokenStatusCommand = new Command('token-status')
         print(options.json ? JSON.stringify(status, null, 2) : formatStatus(status));
         return;
       }
-      const active = await queries.execute(new ActiveTokensAtQuery(at, options.user ?? null));
+      // Page by page, as the API answers it; an operator's command lists them all.
+      const tokens: ActiveTokensAtPage['tokens'] = [];
+      let after: readonly string[] | null = null;
+      let answeredAt = at.toISOString();
+      for (;;) {
+        const page: ActiveTokensAtPage = await queries.execute(
+          new ActiveTokensAtQuery(at, options.user ?? null, { limit: PAGE_LIMIT_MAX, after }),
+        );
+        answeredAt = page.at;
+        tokens.push(...page.tokens);
+        if (page.next === null) break;
+        after = parsePageRequest(undefined, page.next, ACTIVE_TOKEN_CURSOR_PARTS).after;
+      }
+      const active = { at: answeredAt, tokens };
       if (options.json) return print(JSON.stringify(active, null, 2));
       print(`${active.tokens.length} token(s) could authenticate at ${active.at}`);
       for (const token of active.tokens) {
