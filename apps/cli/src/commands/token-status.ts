@@ -1,12 +1,6 @@
 import { Command } from 'commander';
 import { QueryBus } from '@nestjs/cqrs';
-import {
-  ACTIVE_TOKEN_CURSOR_PARTS,
-  ActiveTokensAtPage,
-  ActiveTokensAtQuery,
-  TokenStatusAtQuery,
-} from '@pat/audit';
-import { PAGE_LIMIT_MAX, parsePageRequest } from '@pat/shared';
+import { ReplayActiveTokensAtQuery, TokenStatusAtQuery } from '@pat/audit';
 import { withContext } from '../cli.module';
 import { print } from '../output';
 
@@ -29,20 +23,8 @@ export const tokenStatusCommand = new Command('token-status')
         print(options.json ? JSON.stringify(status, null, 2) : formatStatus(status));
         return;
       }
-      // Page by page, as the API answers it; an operator's command lists them all.
-      const tokens: ActiveTokensAtPage['tokens'] = [];
-      let after: readonly string[] | null = null;
-      let answeredAt = at.toISOString();
-      for (;;) {
-        const page: ActiveTokensAtPage = await queries.execute(
-          new ActiveTokensAtQuery(at, options.user ?? null, { limit: PAGE_LIMIT_MAX, after }),
-        );
-        answeredAt = page.at;
-        tokens.push(...page.tokens);
-        if (page.next === null) break;
-        after = parsePageRequest(undefined, page.next, ACTIVE_TOKEN_CURSOR_PARTS).after;
-      }
-      const active = { at: answeredAt, tokens };
+      // From the log, not the read model: the running API owns the embedded one.
+      const active = await queries.execute(new ReplayActiveTokensAtQuery(at, options.user ?? null));
       if (options.json) return print(JSON.stringify(active, null, 2));
       print(`${active.tokens.length} token(s) could authenticate at ${active.at}`);
       for (const token of active.tokens) {
