@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { API, TestApp, signIn, startTestApp } from '../support/test-app';
+import type { Response } from 'supertest';
 
 /**
  * The embedded read model's WAL stays small: with its 16 KiB pages SQLite's default checkpoint
@@ -65,7 +66,7 @@ describeEmbedded('SQLite WAL size', () => {
     // Every one is listed, 100 a page, following the Link headers.
     const listed: unknown[] = [];
     for (let url: string | null = `${API}/me/tokens`; url !== null;) {
-      const page = await t.http().get(url).set('Cookie', cookie).expect(200);
+      const page: Response = await t.http().get(url).set('Cookie', cookie).expect(200);
       listed.push(...(page.body as unknown[]));
       url = /^<([^>]+)>; rel="next"$/.exec(String(page.headers.link ?? ''))?.[1] ?? null;
     }
