@@ -34,6 +34,8 @@ const REVOKED_TWICE = 15;
 /** Victims the burst never touches: they must still authenticate afterwards. */
 const UNTOUCHED = 5;
 const VICTIMS = REVOKED_ONCE + REVOKED_TWICE + UNTOUCHED;
+/** One user creates every token here: far more than the default active-token cap of 100. */
+const SERVER_ENV = { MAX_ACTIVE_TOKENS_PER_USER: '10000' };
 /**
  * About 20–35 s on the embedded stores. With MONGODB_URI (FerretDB) the read-model writes are
  * much slower, and a restart waits for the writes the killed process left queued there.
@@ -91,7 +93,7 @@ describeEmbedded('Crash safety: SIGKILL during a burst of creations and revocati
       const random = seededRandom(seed);
 
       // 1. A running server, signed in, with tokens to revoke.
-      const first = await startServer({ dataDir });
+      const first = await startServer({ dataDir, env: SERVER_ENV });
       servers.push(first);
       const setup = new HttpClient(first.baseUrl, { maxSockets: 8 });
       clients.push(setup);
@@ -184,17 +186,26 @@ describeEmbedded('Crash safety: SIGKILL during a burst of creations and revocati
 
       // 3. Restart on the same data folder.
       const restartStarted = Date.now();
-      const second = await startServer({ dataDir, startTimeoutMs: TIMEOUT_MS / 2 });
+      const second = await startServer({
+        dataDir,
+        env: SERVER_ENV,
+        startTimeoutMs: TIMEOUT_MS / 2,
+      });
       servers.push(second);
       const restartMs = Date.now() - restartStarted;
       const client = new HttpClient(second.baseUrl, { maxSockets: 8 });
       clients.push(client);
       const session = await client.signIn();
-      const listing = await client.get(`${API}/me/tokens`, { headers: { cookie: session } });
-      expect(listing.status).toBe(200);
-      const statusById = new Map(
-        listing.json<Array<{ id: string; status: string }>>().map((t) => [t.id, t.status]),
-      );
+      // Every page of the listing (100 a page), following its Link headers.
+      const listed: Array<{ id: string; status: string }> = [];
+      for (let url: string | null = `${API}/me/tokens`; url !== null;) {
+        const listing = await client.get(url, { headers: { cookie: session } });
+        expect(listing.status).toBe(200);
+        listed.push(...listing.json<Array<{ id: string; status: string }>>());
+        const link = /^<([^>]+)>; rel="next"$/.exec(String(listing.headers.link ?? ''));
+        url = link ? link[1] : null;
+      }
+      const statusById = new Map(listed.map((t) => [t.id, t.status]));
       const me = (token: string) =>
         client.get(`${API}/me`, { headers: { authorization: `Bearer ${token}` } });
 

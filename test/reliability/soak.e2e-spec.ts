@@ -95,7 +95,8 @@ describeEmbedded(`Soak: ${SECONDS} s of mixed traffic at ${CONCURRENCY} in fligh
     'answers without 5xx, keeps its memory flat and its projection caught up',
     async () => {
       const random = seededRandom(seed);
-      server = await startServer({ dataDir });
+      // The writer creates tokens for the whole run: more than the default cap of 100 active.
+      server = await startServer({ dataDir, env: { MAX_ACTIVE_TOKENS_PER_USER: '10000' } });
       const http = new HttpClient(server.baseUrl, { maxSockets: CONCURRENCY });
       client = http;
 

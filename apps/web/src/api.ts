@@ -170,6 +170,39 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
   return payload as T;
 }
 
+/**
+ * Every item of a paged list: the server answers at most 100 a page and names the next one in
+ * `Link: <…>; rel="next"` (DESIGN §10). Followed only to this server's own API paths.
+ */
+async function listAll<T>(path: string): Promise<T[]> {
+  const items: T[] = [];
+  let url: string | null = `/api/v1${path}`;
+  while (url !== null) {
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        credentials: 'same-origin',
+        headers: { Accept: 'application/json' },
+      });
+    } catch {
+      throw new ApiError(
+        0,
+        'The server could not be reached. Check your connection and try again.',
+      );
+    }
+    const payload: unknown = await response.json().catch(() => null);
+    if (!response.ok) {
+      const error = toApiError(response.status, payload);
+      if (response.status === 401) whenSignedOut();
+      throw error;
+    }
+    items.push(...(payload as T[]));
+    const next = /^<(\/api\/v1\/[^>]*)>; rel="next"$/.exec(response.headers.get('Link') ?? '');
+    url = next ? next[1] : null;
+  }
+  return items;
+}
+
 const id = encodeURIComponent;
 
 export const api = {
@@ -180,7 +213,7 @@ export const api = {
   myProjects: () => call<Project[]>('GET', '/projects'),
 
   tokenPolicy: () => call<TokenPolicy>('GET', '/token-policy'),
-  myTokens: () => call<Token[]>('GET', '/me/tokens'),
+  myTokens: () => listAll<Token>('/me/tokens'),
   createToken: (body: NewToken) => call<CreatedToken>('POST', '/me/tokens', body),
   revokeMyToken: (tokenId: string) => call<Token>('POST', `/me/tokens/${id(tokenId)}/revoke`),
 
@@ -189,13 +222,13 @@ export const api = {
     setTokenPolicy: (maxLifetimeDays: number) =>
       call<TokenPolicy>('PUT', '/admin/token-policy', { maxLifetimeDays }),
 
-    users: () => call<User[]>('GET', '/admin/users'),
+    users: () => listAll<User>('/admin/users'),
     user: (userId: string) => call<User>('GET', `/admin/users/${id(userId)}`),
     createUser: (body: NewUser) => call<User>('POST', '/admin/users', body),
     updateUser: (userId: string, changes: UserChanges) =>
       call<User>('PATCH', `/admin/users/${id(userId)}`, changes),
     deleteUser: (userId: string) => call<void>('DELETE', `/admin/users/${id(userId)}`),
-    userTokens: (userId: string) => call<Token[]>('GET', `/admin/users/${id(userId)}/tokens`),
+    userTokens: (userId: string) => listAll<Token>(`/admin/users/${id(userId)}/tokens`),
     revokeToken: (tokenId: string) => call<Token>('POST', `/admin/tokens/${id(tokenId)}/revoke`),
 
     projects: () => call<Project[]>('GET', '/admin/projects'),

@@ -4,12 +4,19 @@ import { AuditLog } from './audit-log';
 import { ListEventsController } from './list-events/list-events.controller';
 import { ListEventsHandler } from './list-events/list-events.handler';
 import { PointInTimeController } from './point-in-time.controller';
+import { ReplayActiveTokensAtHandler } from './active-tokens-at/replay-active-tokens-at.handler';
 import { TokenStatusAtHandler } from './token-status-at/token-status-at.handler';
 
 /** Read-only access to the record for administrators and auditors (DESIGN §8). */
 @Module({
   controllers: [ListEventsController, PointInTimeController],
-  providers: [AuditLog, ListEventsHandler, TokenStatusAtHandler, ActiveTokensAtHandler],
+  providers: [
+    AuditLog,
+    ListEventsHandler,
+    TokenStatusAtHandler,
+    ActiveTokensAtHandler,
+    ReplayActiveTokensAtHandler,
+  ],
   exports: [AuditLog],
 })
 export class AuditModule {}

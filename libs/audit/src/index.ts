@@ -1,4 +1,5 @@
 export * from './active-tokens-at/active-tokens-at.query';
+export * from './active-tokens-at/replay-active-tokens-at.query';
 export * from './audit-log';
 export * from './audit.module';
 export * from './list-events/list-events.query';

@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import {
   ApiBearerAuth,
@@ -8,9 +8,20 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { AuditAccess } from '@pat/auth';
-import { invalid } from '@pat/shared';
-import { ActiveTokensAtQuery } from './active-tokens-at/active-tokens-at.query';
+import type { Request, Response } from 'express';
 import {
+  ApiPaged,
+  NEXT_PAGE_LINK_HEADER,
+  invalid,
+  parsePageRequest,
+  setNextPageLink,
+} from '@pat/shared';
+import {
+  ACTIVE_TOKEN_CURSOR_PARTS,
+  ActiveTokensAtQuery,
+} from './active-tokens-at/active-tokens-at.query';
+import {
+  ActiveTokensAtDto,
   ActiveTokensAtView,
   AtInstantDto,
   TokenStatusAtView,
@@ -38,11 +49,23 @@ export class PointInTimeController {
   @AuditAccess()
   @ApiOperation({
     summary:
-      'Every token (of one user, or of all) that could authenticate at an instant (admins and auditors)',
+      'Every token (of one user, or of all) that could authenticate at an instant, oldest ' +
+      'first, paged: `tokens` holds one page (admins and auditors)',
   })
-  @ApiOkResponse({ type: ActiveTokensAtView })
-  active(@Query() query: AtInstantDto): Promise<ActiveTokensAtView> {
-    return this.queryBus.execute(new ActiveTokensAtQuery(instant(query.at), query.userId ?? null));
+  @ApiPaged()
+  @ApiOkResponse({ type: ActiveTokensAtView, headers: NEXT_PAGE_LINK_HEADER })
+  async active(
+    @Query() query: ActiveTokensAtDto,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ActiveTokensAtView> {
+    const at = instant(query.at);
+    const page = parsePageRequest(query.limit, query.cursor, ACTIVE_TOKEN_CURSOR_PARTS);
+    const { next, ...view } = await this.queryBus.execute(
+      new ActiveTokensAtQuery(at, query.userId ?? null, page),
+    );
+    setNextPageLink(request, response, next);
+    return view;
   }
 }
 

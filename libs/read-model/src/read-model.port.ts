@@ -1,4 +1,5 @@
 import type { Position } from '@pat/event-store';
+import { DAY_MS } from '@pat/shared/time';
 
 /**
  * The read model port: documents that projections keep up to date from the event log, and the
@@ -243,6 +244,67 @@ export interface ReadModelLogBinding {
   readonly location: string;
 }
 
+/**
+ * Keyset paging (DESIGN §10, bounded resources): at most `limit` documents after the one whose
+ * sort key is `after` (null: from the start). The store does the limiting; nothing is read whole.
+ */
+export interface KeysetPage<Key> {
+  readonly limit: number;
+  readonly after: Key | null;
+}
+
+/** Where a token sits in the orders below: by creation instant, ties by id. */
+export interface TokenSortKey {
+  readonly createdAt: string;
+  readonly tokenId: string;
+}
+
+/** Where a user sits in username order, ties by id. */
+export interface UserSortKey {
+  readonly usernameKey: string;
+  readonly userId: string;
+}
+
+/** What "active" means for a query: the instant, and the policy maximum in force then. */
+export interface ActiveAt {
+  /** ISO 8601 instant. */
+  readonly at: string;
+  readonly maxLifetimeDays: number;
+}
+
+/**
+ * The earliest creation instant (exclusive) of a token still within the policy maximum at the
+ * instant: createdAt + maxLifetimeDays > at ⟺ createdAt > at − maxLifetimeDays. ISO strings of
+ * one format compare as instants, so the adapters compare strings against this.
+ */
+export function createdAfterFor(active: ActiveAt): string {
+  return new Date(Date.parse(active.at) - active.maxLifetimeDays * DAY_MS).toISOString();
+}
+
+/** Paged and counting queries, kept apart from the whole-list ones above. */
+export interface BoundedQueries {
+  /** The user's tokens, newest first (createdAt, then tokenId, both descending), one page. */
+  listTokensOfUserPage(userId: string, page: KeysetPage<TokenSortKey>): Promise<TokenRecord[]>;
+  /** Users that are not deleted, in username order (then id), one page. */
+  listUsersPage(page: KeysetPage<UserSortKey>): Promise<UserRecord[]>;
+  /**
+   * How many of the user's tokens are active at `active.at`: not revoked, and with an effective
+   * expiry — min(expiresAt, createdAt + maxLifetimeDays) — after it. Tokens created after the
+   * instant count too (a clock that went back must not lift the cap).
+   */
+  countActiveTokensOfUser(userId: string, active: ActiveAt): Promise<number>;
+  /**
+   * Tokens (of one user, or of all when null) that could authenticate at `active.at`: created at
+   * or before it, not revoked at or before it, owner not deleted at or before it, effective
+   * expiry under `active.maxLifetimeDays` after it. Oldest first (createdAt, then tokenId).
+   */
+  listTokensActiveAtPage(
+    active: ActiveAt,
+    userId: string | null,
+    page: KeysetPage<TokenSortKey>,
+  ): Promise<TokenRecord[]>;
+}
+
 export interface ReadModel
   extends
     ReadModelWriter,
@@ -250,6 +312,7 @@ export interface ReadModel
     UserQueries,
     ProjectQueries,
     TokenPolicyQueries,
+    BoundedQueries,
     ReadModelInspection,
     ReadModelLogBinding {
   /** Throws when the read model cannot be reached. */

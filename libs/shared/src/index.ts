@@ -11,3 +11,5 @@ export * from './sqlite-open';
 export * from './deadline';
 export * from './instant';
 export * from './visible-name';
+export * from './paging';
+export * from './paging-openapi';

@@ -95,14 +95,15 @@ export class McpTools {
       {
         title: 'List my tokens',
         description:
-          'The caller’s personal access tokens, newest first: name, hint, created, effective ' +
-          'expiry, status (Active, Expired, Revoked). Never the tokens themselves.',
+          'The caller’s personal access tokens, newest first (the newest 100): name, hint, ' +
+          'created, effective expiry, status (Active, Expired, Revoked). Never the tokens themselves.',
         inputSchema: {},
         annotations: { readOnlyHint: true, openWorldHint: false },
       },
       (_args, extra) =>
         this.run(extra, async ({ principal }) => ({
-          tokens: await this.queryBus.execute(new ListMyTokensQuery(principal.userId)),
+          // The first page, as GET /me/tokens answers without parameters (bounded, DESIGN §10).
+          tokens: (await this.queryBus.execute(new ListMyTokensQuery(principal.userId))).items,
         })),
     );
 

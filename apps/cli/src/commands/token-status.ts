@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { QueryBus } from '@nestjs/cqrs';
-import { ActiveTokensAtQuery, TokenStatusAtQuery } from '@pat/audit';
+import { ReplayActiveTokensAtQuery, TokenStatusAtQuery } from '@pat/audit';
 import { withContext } from '../cli.module';
 import { print } from '../output';
 
@@ -23,7 +23,8 @@ export const tokenStatusCommand = new Command('token-status')
         print(options.json ? JSON.stringify(status, null, 2) : formatStatus(status));
         return;
       }
-      const active = await queries.execute(new ActiveTokensAtQuery(at, options.user ?? null));
+      // From the log, not the read model: the running API owns the embedded one.
+      const active = await queries.execute(new ReplayActiveTokensAtQuery(at, options.user ?? null));
       if (options.json) return print(JSON.stringify(active, null, 2));
       print(`${active.tokens.length} token(s) could authenticate at ${active.at}`);
       for (const token of active.tokens) {

@@ -1,21 +1,54 @@
+import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { TimedEvent, tokensActiveAt } from '@pat/tokens';
+import { READ_MODEL, ReadModel } from '@pat/read-model';
+import { pageOf } from '@pat/shared';
+import { TOKEN_POLICY_STREAM, effectiveExpiry, policyInForceAt } from '@pat/tokens';
 import { AuditLog } from '../audit-log';
-import { ActiveTokensAtView } from '../token-status-at/point-in-time.dto';
-import { ActiveTokensAtQuery } from './active-tokens-at.query';
+import { TokenStatusAtView } from '../token-status-at/point-in-time.dto';
+import { ActiveTokensAtPage, ActiveTokensAtQuery } from './active-tokens-at.query';
 
-/** Replays the whole log up to the instant: the answer comes from the record, not the read model. */
+/**
+ * The tokens that could authenticate at an instant, one page at a time, without replaying the
+ * log: the policy in force then comes from the policy's own stream (a handful of events: an
+ * administrator's changes), and the tokens from the read model, which the store filters by the
+ * instants recorded in their events — created at or before the instant, not revoked and owner not
+ * deleted at or before it, effective expiry under that policy after it. Those are the rules the
+ * replay (tokensActiveAt) folds the events by; a test compares the two at many instants.
+ */
 @QueryHandler(ActiveTokensAtQuery)
 export class ActiveTokensAtHandler implements IQueryHandler<ActiveTokensAtQuery> {
-  constructor(private readonly log: AuditLog) {}
+  constructor(
+    private readonly log: AuditLog,
+    @Inject(READ_MODEL) private readonly readModel: ReadModel,
+  ) {}
 
-  async execute(query: ActiveTokensAtQuery): Promise<ActiveTokensAtView> {
-    const events: TimedEvent[] = [];
-    for await (const event of this.log.timedEvents()) events.push(event);
+  async execute(query: ActiveTokensAtQuery): Promise<ActiveTokensAtPage> {
     const at = query.at.toISOString();
-    return {
-      at,
-      tokens: tokensActiveAt(events, query.at, query.userId).map((token) => ({ ...token, at })),
-    };
+    const policy = policyInForceAt(await this.log.streams(TOKEN_POLICY_STREAM), query.at);
+    const { limit, after } = query.page;
+    const records = await this.readModel.listTokensActiveAtPage(
+      { at, maxLifetimeDays: policy.maxLifetimeDays },
+      query.userId,
+      { limit: limit + 1, after: after ? { createdAt: after[0], tokenId: after[1] } : null },
+    );
+    const page = pageOf(records, limit, (record) => [record.createdAt, record.tokenId]);
+    const tokens = page.items.map((record): TokenStatusAtView => {
+      const effective = effectiveExpiry(record, policy);
+      return {
+        tokenId: record.tokenId,
+        userId: record.userId,
+        name: record.name,
+        existed: true,
+        status: 'Active',
+        createdAt: record.createdAt,
+        effectiveExpiresAt: effective.expiresAt.toISOString(),
+        cappedByPolicy: effective.cappedByPolicy,
+        // Active then: neither revoked nor ended by its owner's deletion by that instant.
+        revokedAt: null,
+        maxLifetimeDays: policy.maxLifetimeDays,
+        at,
+      };
+    });
+    return { at, tokens, next: page.next };
   }
 }

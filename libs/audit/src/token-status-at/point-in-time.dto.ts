@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { INSTANT_FORMAT_HINT, ISO_INSTANT_WITH_OFFSET } from '@pat/shared';
-import { IsISO8601, IsOptional, IsUUID, Matches } from 'class-validator';
+import { IsISO8601, IsOptional, IsString, IsUUID, Matches } from 'class-validator';
 
 export class AtInstantDto {
   @ApiProperty({
@@ -16,6 +16,20 @@ export class AtInstantDto {
   @IsOptional()
   @IsUUID('all', { message: 'userId must be a UUID' })
   userId?: string;
+}
+
+/**
+ * With the paging parameters, read by parsePageRequest (which names either when invalid); here
+ * they are only let through, and refused when repeated. Described by ApiPaged, not here.
+ */
+export class ActiveTokensAtDto extends AtInstantDto {
+  @IsOptional()
+  @IsString({ message: 'limit must be a whole number from 1 to 100' })
+  limit?: string;
+
+  @IsOptional()
+  @IsString({ message: 'cursor must be a cursor returned by this API (from a Link header)' })
+  cursor?: string;
 }
 
 export class TokenStatusAtView {

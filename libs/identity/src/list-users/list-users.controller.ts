@@ -1,4 +1,4 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import {
   ApiBearerAuth,
@@ -7,9 +7,11 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
 import { AdminOnly } from '@pat/auth';
+import { ApiPaged, NEXT_PAGE_LINK_HEADER, parsePageRequest, sendPage } from '@pat/shared';
 import { UserView } from '../user-view';
-import { ListUsersQuery } from './list-users.query';
+import { ListUsersQuery, USER_CURSOR_PARTS } from './list-users.query';
 
 @ApiTags('users')
 @ApiBearerAuth()
@@ -20,9 +22,17 @@ export class ListUsersController {
 
   @Get()
   @AdminOnly()
-  @ApiOperation({ summary: 'All users (system administrators)' })
-  @ApiOkResponse({ type: UserView, isArray: true })
-  list(): Promise<UserView[]> {
-    return this.queryBus.execute(new ListUsersQuery());
+  @ApiOperation({ summary: 'All users, in username order, paged (system administrators)' })
+  @ApiPaged()
+  @ApiOkResponse({ type: UserView, isArray: true, headers: NEXT_PAGE_LINK_HEADER })
+  async list(
+    @Query('limit') limit: unknown,
+    @Query('cursor') cursor: unknown,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<UserView[]> {
+    const page = parsePageRequest(limit, cursor, USER_CURSOR_PARTS);
+    const result = await this.queryBus.execute(new ListUsersQuery(page));
+    return sendPage(request, response, result);
   }
 }

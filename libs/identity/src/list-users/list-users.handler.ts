@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { READ_MODEL, ReadModel } from '@pat/read-model';
+import { Page, pageOf } from '@pat/shared';
 import { UserView, toUserView } from '../user-view';
 import { ListUsersQuery } from './list-users.query';
 
@@ -8,7 +9,14 @@ import { ListUsersQuery } from './list-users.query';
 export class ListUsersHandler implements IQueryHandler<ListUsersQuery> {
   constructor(@Inject(READ_MODEL) private readonly readModel: ReadModel) {}
 
-  async execute(): Promise<UserView[]> {
-    return (await this.readModel.listUsers()).map(toUserView);
+  /** One page in username order; one more is read to learn whether another follows. */
+  async execute(query: ListUsersQuery): Promise<Page<UserView>> {
+    const { limit, after } = query.page;
+    const users = await this.readModel.listUsersPage({
+      limit: limit + 1,
+      after: after ? { usernameKey: after[0], userId: after[1] } : null,
+    });
+    const page = pageOf(users, limit, (user) => [user.usernameKey, user.userId]);
+    return { items: page.items.map(toUserView), next: page.next };
   }
 }

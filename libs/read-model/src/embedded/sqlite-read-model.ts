@@ -11,6 +11,11 @@ import {
 } from '@pat/shared';
 import type { Position } from '@pat/event-store';
 import {
+  ActiveAt,
+  createdAfterFor,
+  KeysetPage,
+  TokenSortKey,
+  UserSortKey,
   MembershipRecord,
   ProjectRecord,
   membershipId,
@@ -45,7 +50,13 @@ type Collection = ReadModelChange['collection'];
 
 /** Columns the queries filter or sort on, copied out of each JSON document. */
 const INDEXED: Record<Collection, Record<string, string>> = {
-  tokens: { token_hash: 'tokenHash', user_id: 'userId', created_at: 'createdAt' },
+  tokens: {
+    token_hash: 'tokenHash',
+    user_id: 'userId',
+    created_at: 'createdAt',
+    expires_at: 'expiresAt',
+    revoked_at: 'revokedAt',
+  },
   users: { username_key: 'usernameKey', deleted_at: 'deletedAt' },
   projects: { name: 'name' },
   memberships: { project_id: 'projectId', user_id: 'userId', role: 'role' },
@@ -69,6 +80,9 @@ const SECONDARY_INDEXES = `
   CREATE UNIQUE INDEX IF NOT EXISTS tokens_by_hash ON tokens (token_hash);
   CREATE INDEX IF NOT EXISTS tokens_by_user ON tokens (user_id, created_at DESC);
   CREATE INDEX IF NOT EXISTS users_by_username ON users (username_key);
+  CREATE INDEX IF NOT EXISTS tokens_by_user_page ON tokens (user_id, created_at, id);
+  CREATE INDEX IF NOT EXISTS tokens_by_created ON tokens (created_at, id);
+  CREATE INDEX IF NOT EXISTS users_in_order ON users (username_key, id);
   CREATE INDEX IF NOT EXISTS memberships_by_user ON memberships (user_id, project_id);
   CREATE INDEX IF NOT EXISTS memberships_by_project ON memberships (project_id, user_id);
 `;
@@ -145,7 +159,7 @@ export class SqliteReadModel implements ReadModel {
       this.db.exec(`
         CREATE TABLE IF NOT EXISTS tokens (
           id TEXT PRIMARY KEY, revision INTEGER NOT NULL, doc TEXT NOT NULL,
-          token_hash TEXT, user_id TEXT, created_at TEXT
+          token_hash TEXT, user_id TEXT, created_at TEXT, expires_at TEXT, revoked_at TEXT
         );
         CREATE TABLE IF NOT EXISTS users (
           id TEXT PRIMARY KEY, revision INTEGER NOT NULL, doc TEXT NOT NULL,
@@ -177,6 +191,7 @@ export class SqliteReadModel implements ReadModel {
       if (this.db.prepare('SELECT COUNT(*) FROM bulk_loading').pluck().get() !== 0) {
         this.db.exec(`${CLEAR_ALL} DELETE FROM bulk_loading;`);
       }
+      this.addTokenColumns();
       this.db.exec(SECONDARY_INDEXES);
       return this.db.pragma('cache_size', { simple: true }) as number;
     });
@@ -228,6 +243,58 @@ export class SqliteReadModel implements ReadModel {
       ),
       membersOfProject: this.db.prepare<[string], { doc: string }>(
         'SELECT doc FROM memberships WHERE project_id = ? AND role IS NOT NULL ORDER BY user_id',
+      ),
+      // Keyset pages: the row value comparison walks the index from the cursor on.
+      tokensOfUserPage: this.db.prepare<[string, string, string, number], { doc: string }>(
+        `SELECT doc FROM tokens WHERE user_id = ? AND (created_at, id) < (?, ?)
+         ORDER BY created_at DESC, id DESC LIMIT ?`,
+      ),
+      usersPage: this.db.prepare<[string, string, number], { doc: string }>(
+        `SELECT doc FROM users WHERE deleted_at IS NULL AND (username_key, id) > (?, ?)
+         ORDER BY username_key, id LIMIT ?`,
+      ),
+      countActiveOfUser: this.db.prepare<[string, string, string], { n: number }>(
+        `SELECT COUNT(*) AS n FROM tokens WHERE user_id = ? AND revoked_at IS NULL
+           AND expires_at > ? AND created_at > ?`,
+      ),
+      activeAtPage: this.db.prepare<
+        [
+          {
+            at: string;
+            createdAfter: string;
+            afterCreated: string;
+            afterId: string;
+            limit: number;
+          },
+        ],
+        { doc: string }
+      >(
+        `SELECT t.doc FROM tokens t LEFT JOIN users u ON u.id = t.user_id
+         WHERE t.created_at > @createdAfter AND t.created_at <= @at AND t.expires_at > @at
+           AND (t.revoked_at IS NULL OR t.revoked_at > @at)
+           AND (u.deleted_at IS NULL OR u.deleted_at > @at)
+           AND (t.created_at, t.id) > (@afterCreated, @afterId)
+         ORDER BY t.created_at, t.id LIMIT @limit`,
+      ),
+      activeAtOfUserPage: this.db.prepare<
+        [
+          {
+            userId: string;
+            at: string;
+            createdAfter: string;
+            afterCreated: string;
+            afterId: string;
+            limit: number;
+          },
+        ],
+        { doc: string }
+      >(
+        `SELECT t.doc FROM tokens t LEFT JOIN users u ON u.id = t.user_id
+         WHERE t.user_id = @userId AND t.created_at > @createdAfter AND t.created_at <= @at
+           AND t.expires_at > @at AND (t.revoked_at IS NULL OR t.revoked_at > @at)
+           AND (u.deleted_at IS NULL OR u.deleted_at > @at)
+           AND (t.created_at, t.id) > (@afterCreated, @afterId)
+         ORDER BY t.created_at, t.id LIMIT @limit`,
       ),
       checkpoint: this.db.prepare<[string], { position: string }>(
         'SELECT position FROM checkpoints WHERE projection = ?',
@@ -339,6 +406,51 @@ export class SqliteReadModel implements ReadModel {
     );
   }
 
+  listTokensOfUserPage(userId: string, page: KeysetPage<TokenSortKey>): Promise<TokenRecord[]> {
+    // Past every ISO instant: the first page starts at the newest token.
+    const after = page.after ?? { createdAt: '\uffff', tokenId: '' };
+    return this.run(() =>
+      this.queries.tokensOfUserPage
+        .all(userId, after.createdAt, after.tokenId, page.limit)
+        .map((row) => JSON.parse(row.doc) as TokenRecord),
+    );
+  }
+
+  listUsersPage(page: KeysetPage<UserSortKey>): Promise<UserRecord[]> {
+    const after = page.after ?? { usernameKey: '', userId: '' };
+    return this.run(() =>
+      this.queries.usersPage
+        .all(after.usernameKey, after.userId, page.limit)
+        .map((row) => JSON.parse(row.doc) as UserRecord),
+    );
+  }
+
+  countActiveTokensOfUser(userId: string, active: ActiveAt): Promise<number> {
+    return this.run(
+      () => this.queries.countActiveOfUser.get(userId, active.at, createdAfterFor(active))?.n ?? 0,
+    );
+  }
+
+  listTokensActiveAtPage(
+    active: ActiveAt,
+    userId: string | null,
+    page: KeysetPage<TokenSortKey>,
+  ): Promise<TokenRecord[]> {
+    const params = {
+      at: active.at,
+      createdAfter: createdAfterFor(active),
+      afterCreated: page.after?.createdAt ?? '',
+      afterId: page.after?.tokenId ?? '',
+      limit: page.limit,
+    };
+    return this.run(() =>
+      (userId === null
+        ? this.queries.activeAtPage.all(params)
+        : this.queries.activeAtOfUserPage.all({ ...params, userId })
+      ).map((row) => JSON.parse(row.doc) as TokenRecord),
+    );
+  }
+
   findUserById(userId: string): Promise<UserRecord | null> {
     return this.run(() => this.readDoc<UserRecord>('users', userId));
   }
@@ -434,6 +546,25 @@ export class SqliteReadModel implements ReadModel {
     if (this.closed) return;
     this.closed = true;
     this.db.close();
+  }
+
+  /**
+   * A file made before the paged and counting queries lacks two token columns: they are added
+   * and filled from the documents, once, so an existing read model needs no rebuild.
+   */
+  private addTokenColumns(): void {
+    const columns = new Set(
+      (this.db.pragma('table_info(tokens)') as Array<{ name: string }>).map((c) => c.name),
+    );
+    const missing = (['expires_at', 'revoked_at'] as const).filter((c) => !columns.has(c));
+    if (missing.length === 0) return;
+    this.db.transaction(() => {
+      for (const column of missing) this.db.exec(`ALTER TABLE tokens ADD COLUMN ${column} TEXT`);
+      this.db.exec(
+        `UPDATE tokens SET expires_at = json_extract(doc, '$.expiresAt'),
+           revoked_at = json_extract(doc, '$.revokedAt')`,
+      );
+    })();
   }
 
   /** By id, through the cache. */

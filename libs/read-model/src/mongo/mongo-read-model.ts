@@ -1,6 +1,11 @@
 import mongoose, { Connection, ConnectOptions, Model, Schema } from 'mongoose';
 import type { Position } from '@pat/event-store';
 import {
+  ActiveAt,
+  createdAfterFor,
+  KeysetPage,
+  TokenSortKey,
+  UserSortKey,
   MembershipRecord,
   membershipId,
   ProjectedEvent,
@@ -108,6 +113,9 @@ const tokenSchema = new Schema<TokenDoc>(
 // is created by TokenCreated, which carries the hash.
 tokenSchema.index({ tokenHash: 1 }, { unique: true });
 tokenSchema.index({ userId: 1, createdAt: -1 });
+// Keyset pages and the point-in-time query walk these from the cursor on.
+tokenSchema.index({ userId: 1, createdAt: -1, _id: -1 });
+tokenSchema.index({ createdAt: 1, _id: 1 });
 
 const userSchema = new Schema<UserDoc>(
   {
@@ -127,6 +135,7 @@ const userSchema = new Schema<UserDoc>(
 );
 // Not unique: a deleted user keeps its key, and a new user may take the name again.
 userSchema.index({ usernameKey: 1, deletedAt: 1 });
+userSchema.index({ usernameKey: 1, _id: 1 });
 
 const projectSchema = new Schema<ProjectDoc>(
   {
@@ -392,6 +401,115 @@ export class MongoReadModel implements ReadModel {
         .sort({ createdAt: -1, _id: -1 })
         .lean<TokenDoc[]>();
       return docs.map((doc) => toToken(doc)!);
+    });
+  }
+
+  listTokensOfUserPage(userId: string, page: KeysetPage<TokenSortKey>): Promise<TokenRecord[]> {
+    return this.run(async () => {
+      const after = page.after;
+      const docs = await this.tokens
+        .find({
+          userId: { $eq: userId },
+          ...(after
+            ? {
+                $or: [
+                  { createdAt: { $lt: after.createdAt } },
+                  { createdAt: { $eq: after.createdAt }, _id: { $lt: after.tokenId } },
+                ],
+              }
+            : {}),
+        })
+        .sort({ createdAt: -1, _id: -1 })
+        .limit(page.limit)
+        .lean<TokenDoc[]>();
+      return docs.map((doc) => toToken(doc)!);
+    });
+  }
+
+  listUsersPage(page: KeysetPage<UserSortKey>): Promise<UserRecord[]> {
+    return this.run(async () => {
+      const after = page.after;
+      const docs = await this.users
+        .find({
+          deletedAt: null,
+          ...(after
+            ? {
+                $or: [
+                  { usernameKey: { $gt: after.usernameKey } },
+                  { usernameKey: { $eq: after.usernameKey }, _id: { $gt: after.userId } },
+                ],
+              }
+            : {}),
+        })
+        .sort({ usernameKey: 1, _id: 1 })
+        .limit(page.limit)
+        .lean<UserDoc[]>();
+      return docs.map((doc) => toUser(doc)!);
+    });
+  }
+
+  countActiveTokensOfUser(userId: string, active: ActiveAt): Promise<number> {
+    return this.run(() =>
+      this.tokens
+        .countDocuments({
+          userId: { $eq: userId },
+          revokedAt: null,
+          expiresAt: { $gt: active.at },
+          createdAt: { $gt: createdAfterFor(active) },
+        })
+        .exec(),
+    );
+  }
+
+  /**
+   * No join here (FerretDB has no `$lookup` to rely on): a page of candidate tokens, then their
+   * owners deleted by the instant are looked up and their tokens dropped, and the page is filled
+   * up from further candidates. Such tokens are rare: the deletion's process manager revokes them
+   * right after, and once revoked the store filter already leaves them out.
+   */
+  listTokensActiveAtPage(
+    active: ActiveAt,
+    userId: string | null,
+    page: KeysetPage<TokenSortKey>,
+  ): Promise<TokenRecord[]> {
+    return this.run(async () => {
+      const found: TokenRecord[] = [];
+      let after = page.after;
+      for (;;) {
+        const wanted = page.limit - found.length;
+        const docs = await this.tokens
+          .find({
+            $and: [
+              ...(userId === null ? [] : [{ userId: { $eq: userId } }]),
+              { createdAt: { $gt: createdAfterFor(active), $lte: active.at } },
+              { expiresAt: { $gt: active.at } },
+              { $or: [{ revokedAt: null }, { revokedAt: { $gt: active.at } }] },
+              ...(after
+                ? [
+                    {
+                      $or: [
+                        { createdAt: { $gt: after.createdAt } },
+                        { createdAt: { $eq: after.createdAt }, _id: { $gt: after.tokenId } },
+                      ],
+                    },
+                  ]
+                : []),
+            ],
+          })
+          .sort({ createdAt: 1, _id: 1 })
+          .limit(wanted)
+          .lean<TokenDoc[]>();
+        if (docs.length === 0) return found;
+        const owners = [...new Set(docs.map((doc) => doc.userId))];
+        const gone = await this.users
+          .find({ _id: { $in: owners }, deletedAt: { $lte: active.at } }, { _id: 1 })
+          .lean<Array<{ _id: string }>>();
+        const goneIds = new Set(gone.map((user) => user._id));
+        for (const doc of docs) if (!goneIds.has(doc.userId)) found.push(toToken(doc)!);
+        if (docs.length < wanted || found.length >= page.limit) return found;
+        const last = docs[docs.length - 1];
+        after = { createdAt: last.createdAt, tokenId: last._id };
+      }
     });
   }
 

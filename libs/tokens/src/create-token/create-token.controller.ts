@@ -1,6 +1,12 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiCookieAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiConflictResponse,
+  ApiCookieAuth,
+  ApiCreatedResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { CallerContext, CurrentPrincipal, Principal, SessionOnly } from '@pat/auth';
 import type { CommandContext } from '@pat/shared';
 import { CreatedTokenView } from '../token-view';
@@ -18,6 +24,9 @@ export class CreateTokenController {
   @ApiCookieAuth()
   @ApiOperation({ summary: 'Create a personal access token (browser session only)' })
   @ApiCreatedResponse({ type: CreatedTokenView, description: 'The token, shown this once' })
+  @ApiConflictResponse({
+    description: 'You already have MAX_ACTIVE_TOKENS_PER_USER active tokens: revoke one first',
+  })
   create(
     @Body() body: CreateTokenDto,
     @CurrentPrincipal() principal: Principal,

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CommandRunner } from '@pat/application';
+import { READ_MODEL, ReadModel } from '@pat/read-model';
 import { APP_CONFIG, AppConfig, CLOCK, Clock } from '@pat/shared';
 import { TokenCreatedData, decideCreateToken, tokenStream } from '../domain/token';
 import { generateTokenSecret, hashToken, tokenHint } from '../domain/token-secret';
@@ -9,21 +10,35 @@ import { tokenAggregate } from '../token-aggregate';
 import { CurrentTokenPolicy } from '../current-token-policy';
 import { CreatedTokenView, toTokenView } from '../token-view';
 import { CreateTokenCommand } from './create-token.command';
+import { PerKeyQueue } from './per-user-queue';
 
 @CommandHandler(CreateTokenCommand)
 export class CreateTokenHandler implements ICommandHandler<CreateTokenCommand> {
+  /** One creation per user at a time, so that the active-token count cannot be raced. */
+  private readonly perUser = new PerKeyQueue();
+
   constructor(
     private readonly commands: CommandRunner,
     private readonly currentPolicy: CurrentTokenPolicy,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(READ_MODEL) private readonly readModel: ReadModel,
   ) {}
 
-  async execute(command: CreateTokenCommand): Promise<CreatedTokenView> {
+  execute(command: CreateTokenCommand): Promise<CreatedTokenView> {
+    return this.perUser.run(command.userId, () => this.create(command));
+  }
+
+  private async create(command: CreateTokenCommand): Promise<CreatedTokenView> {
     const secret = generateTokenSecret(this.config.tokenPrefix, randomBytes);
     const tokenId = randomUUID();
     const policy = await this.currentPolicy.get();
     const now = this.clock.now();
+    // Active as listings show it: not revoked, effective expiry (capped by this policy) after now.
+    const active = await this.readModel.countActiveTokensOfUser(command.userId, {
+      at: now.toISOString(),
+      maxLifetimeDays: policy.maxLifetimeDays,
+    });
     const { events } = await this.commands.run(
       tokenStream(tokenId),
       tokenAggregate,
@@ -38,7 +53,7 @@ export class CreateTokenHandler implements ICommandHandler<CreateTokenCommand> {
             tokenHash: hashToken(secret),
             tokenHint: tokenHint(this.config.tokenPrefix, secret),
           },
-          { now, policy },
+          { now, policy, activeTokens: { active, max: this.config.maxActiveTokensPerUser } },
         ),
       command.context,
     );

@@ -88,6 +88,22 @@ function answer(replayed: Replay, tokenId: string, at: Date): PointInTimeAnswer 
   };
 }
 
+/**
+ * The policy in force at `at`: the last change, in log order, that occurred at or before it —
+ * exactly what `replay` folds. Needs only the policy stream's events.
+ */
+export function policyInForceAt(policyEvents: Iterable<TimedEvent>, at: Date): TokenPolicy {
+  let policy = DEFAULT_TOKEN_POLICY;
+  const limit = at.getTime();
+  for (const event of policyEvents) {
+    if (Date.parse(event.occurredAt) > limit) continue;
+    if (event.type === 'TokenPolicyChanged' && event.streamName === 'token-policy') {
+      policy = evolveTokenPolicy(policy, event as unknown as TokenPolicyEvent);
+    }
+  }
+  return policy;
+}
+
 /** One token's status as of `at`, from its events, its owner's and the policy's. */
 export function tokenStatusAt(
   events: Iterable<TimedEvent>,

@@ -95,10 +95,31 @@ export interface CreateToken {
   readonly tokenHint: string;
 }
 
+/** The user's active tokens at the command's instant, and the most allowed (DESIGN §10). */
+export interface ActiveTokenLimit {
+  readonly active: number;
+  readonly max: number;
+}
+
+/** Refuses one more token when the user already has the most allowed active at once. */
+export function checkActiveTokenLimit(limit: ActiveTokenLimit): void {
+  if (limit.active >= limit.max) {
+    throw conflict(
+      `You already have ${limit.active} active tokens, the most allowed is ${limit.max} ` +
+        '(MAX_ACTIVE_TOKENS_PER_USER); revoke one first',
+    );
+  }
+}
+
 export function decideCreateToken(
   state: TokenState,
   command: CreateToken,
-  context: { readonly now: Date; readonly policy: TokenPolicy },
+  context: {
+    readonly now: Date;
+    readonly policy: TokenPolicy;
+    /** Counted under the same clock and policy; left out only where no limit applies (tests). */
+    readonly activeTokens?: ActiveTokenLimit;
+  },
 ): TokenCreated[] {
   if (state.exists) throw conflict(`Token ${command.tokenId} already exists`);
   const name = command.name.trim();
@@ -108,6 +129,8 @@ export function decideCreateToken(
   }
   const max = context.policy.maxLifetimeDays;
   const expiresAt = requestedExpiry(command.lifetime, context.now, max);
+  // After the checks of the request itself: a bad request is told what is wrong with it first.
+  if (context.activeTokens) checkActiveTokenLimit(context.activeTokens);
   return [
     {
       type: 'TokenCreated',

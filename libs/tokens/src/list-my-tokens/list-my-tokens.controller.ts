@@ -1,4 +1,4 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import {
   ApiBearerAuth,
@@ -7,9 +7,11 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
 import { CurrentPrincipal, Principal } from '@pat/auth';
+import { ApiPaged, NEXT_PAGE_LINK_HEADER, parsePageRequest, sendPage } from '@pat/shared';
 import { TokenView } from '../token-view';
-import { ListMyTokensQuery } from './list-my-tokens.query';
+import { ListMyTokensQuery, TOKEN_CURSOR_PARTS } from './list-my-tokens.query';
 
 @ApiTags('tokens')
 @ApiBearerAuth()
@@ -19,9 +21,18 @@ export class ListMyTokensController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get()
-  @ApiOperation({ summary: 'Your tokens, newest first, with their status now' })
-  @ApiOkResponse({ type: TokenView, isArray: true })
-  list(@CurrentPrincipal() principal: Principal): Promise<TokenView[]> {
-    return this.queryBus.execute(new ListMyTokensQuery(principal.userId));
+  @ApiOperation({ summary: 'Your tokens, newest first, with their status now (paged)' })
+  @ApiPaged()
+  @ApiOkResponse({ type: TokenView, isArray: true, headers: NEXT_PAGE_LINK_HEADER })
+  async list(
+    @CurrentPrincipal() principal: Principal,
+    @Query('limit') limit: unknown,
+    @Query('cursor') cursor: unknown,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<TokenView[]> {
+    const page = parsePageRequest(limit, cursor, TOKEN_CURSOR_PARTS);
+    const result = await this.queryBus.execute(new ListMyTokensQuery(principal.userId, page));
+    return sendPage(request, response, result);
   }
 }

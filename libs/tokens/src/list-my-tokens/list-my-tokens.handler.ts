@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { READ_MODEL, ReadModel } from '@pat/read-model';
-import { CLOCK, Clock } from '@pat/shared';
+import { CLOCK, Clock, Page, pageOf } from '@pat/shared';
 import { CurrentTokenPolicy } from '../current-token-policy';
 import { TokenView, toTokenView } from '../token-view';
 import { ListMyTokensQuery } from './list-my-tokens.query';
@@ -14,12 +14,18 @@ export class ListMyTokensHandler implements IQueryHandler<ListMyTokensQuery> {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async execute(query: ListMyTokensQuery): Promise<TokenView[]> {
+  /** One page, newest first; one more than the page is read to learn whether another follows. */
+  async execute(query: ListMyTokensQuery): Promise<Page<TokenView>> {
+    const { limit, after } = query.page;
     const [records, policy] = await Promise.all([
-      this.readModel.listTokensByUser(query.userId),
+      this.readModel.listTokensOfUserPage(query.userId, {
+        limit: limit + 1,
+        after: after ? { createdAt: after[0], tokenId: after[1] } : null,
+      }),
       this.currentPolicy.get(),
     ]);
+    const page = pageOf(records, limit, (record) => [record.createdAt, record.tokenId]);
     const now = this.clock.now();
-    return records.map((record) => toTokenView(record, policy, now));
+    return { items: page.items.map((record) => toTokenView(record, policy, now)), next: page.next };
   }
 }

@@ -1,4 +1,4 @@
-import { Controller, Get, Param } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import {
   ApiBearerAuth,
@@ -7,7 +7,10 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
 import { AdminOnly } from '@pat/auth';
+import { ApiPaged, NEXT_PAGE_LINK_HEADER, parsePageRequest, sendPage } from '@pat/shared';
+import { TOKEN_CURSOR_PARTS } from '../list-my-tokens/list-my-tokens.query';
 import { TokenView } from '../token-view';
 import { ListUserTokensQuery } from './list-user-tokens.query';
 
@@ -20,9 +23,18 @@ export class ListUserTokensController {
 
   @Get(':id/tokens')
   @AdminOnly()
-  @ApiOperation({ summary: 'Any user’s tokens, newest first (system administrators)' })
-  @ApiOkResponse({ type: TokenView, isArray: true })
-  list(@Param('id') id: string): Promise<TokenView[]> {
-    return this.queryBus.execute(new ListUserTokensQuery(id));
+  @ApiOperation({ summary: 'Any user’s tokens, newest first, paged (system administrators)' })
+  @ApiPaged()
+  @ApiOkResponse({ type: TokenView, isArray: true, headers: NEXT_PAGE_LINK_HEADER })
+  async list(
+    @Param('id') id: string,
+    @Query('limit') limit: unknown,
+    @Query('cursor') cursor: unknown,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<TokenView[]> {
+    const page = parsePageRequest(limit, cursor, TOKEN_CURSOR_PARTS);
+    const result = await this.queryBus.execute(new ListUserTokensQuery(id, page));
+    return sendPage(request, response, result);
   }
 }

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryBus, QueryHandler } from '@nestjs/cqrs';
 import { READ_MODEL, ReadModel } from '@pat/read-model';
-import { notFound } from '@pat/shared';
+import { Page, notFound } from '@pat/shared';
 import { ListMyTokensQuery } from '../list-my-tokens/list-my-tokens.query';
 import { TokenView } from '../token-view';
 import { ListUserTokensQuery } from './list-user-tokens.query';
@@ -16,9 +16,9 @@ export class ListUserTokensHandler implements IQueryHandler<ListUserTokensQuery>
     private readonly queryBus: QueryBus,
   ) {}
 
-  async execute(query: ListUserTokensQuery): Promise<TokenView[]> {
+  async execute(query: ListUserTokensQuery): Promise<Page<TokenView>> {
     const user = UUID.test(query.userId) ? await this.readModel.findUserById(query.userId) : null;
     if (!user) throw notFound('User not found');
-    return this.queryBus.execute(new ListMyTokensQuery(user.userId));
+    return this.queryBus.execute(new ListMyTokensQuery(user.userId, query.page));
   }
 }
