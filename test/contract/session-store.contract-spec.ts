@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import mongoose from 'mongoose';
 import { ReadModelUnavailableError } from '@pat/read-model';
 import { MongoSessionStore } from '@pat/auth/session/mongo-session-store';
@@ -19,6 +20,23 @@ describeSessionStoreContract('embedded (sqlite)', async () => {
       await store.close();
       store = new SqliteSessionStore({ filename });
       return store;
+    },
+    // The table as it was before proofs were recorded; the next open adds the columns.
+    saveLegacy: async (idHash, legacy) => {
+      await store.close();
+      const db = new Database(filename);
+      try {
+        db.exec(`DROP TABLE sessions;
+          CREATE TABLE sessions (
+            id_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL, created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+          );`);
+        db.prepare(
+          'INSERT INTO sessions (id_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)',
+        ).run(idHash, legacy.userId, legacy.createdAt, legacy.expiresAt);
+      } finally {
+        db.close();
+      }
     },
     dispose: async () => {
       await store.close();
@@ -41,6 +59,21 @@ if (uri) {
         await store.close();
         store = await MongoSessionStore.connect(uri, { dbName });
         return store;
+      },
+      saveLegacy: async (idHash, legacy) => {
+        const connection = await mongoose
+          .createConnection(uri, { dbName, serverSelectionTimeoutMS: 2000 })
+          .asPromise();
+        try {
+          await connection.collection('sessions').insertOne({
+            _id: idHash as never,
+            userId: legacy.userId,
+            createdAt: legacy.createdAt,
+            expiresAt: new Date(legacy.expiresAt),
+          });
+        } finally {
+          await connection.close();
+        }
       },
       dispose: async () => {
         await store.close();

@@ -40,10 +40,20 @@ interface SessionDoc {
   userId: string;
   createdAt: string;
   expiresAt: Date;
+  /** Absent on documents saved before proofs were recorded: never proven, version 0. */
+  passwordProvenAt?: string | null;
+  passwordVersion?: number;
 }
 
 const sessionSchema = new Schema<SessionDoc>(
-  { _id: String, userId: String, createdAt: String, expiresAt: Date },
+  {
+    _id: String,
+    userId: String,
+    createdAt: String,
+    expiresAt: Date,
+    passwordProvenAt: String,
+    passwordVersion: Number,
+  },
   { versionKey: false, autoIndex: false, autoCreate: false, collection: 'sessions' },
 );
 sessionSchema.index({ userId: 1 });
@@ -128,7 +138,13 @@ export class MongoSessionStore implements SessionStore {
       const now = toDate(session.createdAt, 'createdAt');
       const expiresAt = toDate(session.expiresAt, 'expiresAt');
       await this.sessions.deleteMany({ expiresAt: { $lte: now } });
-      const doc = { userId: session.userId, createdAt: session.createdAt, expiresAt };
+      const doc = {
+        userId: session.userId,
+        createdAt: session.createdAt,
+        expiresAt,
+        passwordProvenAt: session.passwordProvenAt,
+        passwordVersion: session.passwordVersion,
+      };
       for (let attempt = 1; ; attempt++) {
         try {
           await this.sessions.replaceOne({ _id: { $eq: idHash } }, doc, { upsert: true });
@@ -150,8 +166,21 @@ export class MongoSessionStore implements SessionStore {
             userId: doc.userId,
             createdAt: doc.createdAt,
             expiresAt: new Date(doc.expiresAt).toISOString(),
+            passwordProvenAt:
+              typeof doc.passwordProvenAt === 'string' ? doc.passwordProvenAt : null,
+            passwordVersion: typeof doc.passwordVersion === 'number' ? doc.passwordVersion : 0,
           }
         : null;
+    });
+  }
+
+  markPasswordProven(idHash: string, provenAt: string, passwordVersion: number): Promise<boolean> {
+    return this.run(async () => {
+      const result = await this.sessions.updateOne(
+        { _id: { $eq: idHash } },
+        { $set: { passwordProvenAt: provenAt, passwordVersion } },
+      );
+      return result.matchedCount > 0;
     });
   }
 
@@ -164,6 +193,12 @@ export class MongoSessionStore implements SessionStore {
   deleteByUser(userId: string): Promise<void> {
     return this.run(async () => {
       await this.sessions.deleteMany({ userId: { $eq: userId } });
+    });
+  }
+
+  deleteByUserExcept(userId: string, keepIdHash: string): Promise<void> {
+    return this.run(async () => {
+      await this.sessions.deleteMany({ userId: { $eq: userId }, _id: { $ne: keepIdHash } });
     });
   }
 

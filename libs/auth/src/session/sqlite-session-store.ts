@@ -5,6 +5,14 @@ import { FileIdentity, sqliteErrorCode, sqliteErrorHint } from '@pat/shared';
 import { ReadModelUnavailableError } from '@pat/read-model';
 import type { SessionRecord, SessionStore } from './session-store.port';
 
+interface SessionRow {
+  user_id: string;
+  created_at: string;
+  expires_at: string;
+  password_proven_at: string | null;
+  password_version: number | null;
+}
+
 /** Sessions in their own SQLite file, beside the event log and the read model. */
 export class SqliteSessionStore implements SessionStore {
   private readonly db: Database.Database;
@@ -30,15 +38,38 @@ export class SqliteSessionStore implements SessionStore {
       );
       CREATE INDEX IF NOT EXISTS sessions_by_user ON sessions (user_id);
     `);
+    // Files from before password proofs were recorded gain the columns; their rows read as
+    // never proven (NULL) under version 0.
+    const columns = new Set(
+      this.db
+        .prepare<[], { name: string }>("SELECT name FROM pragma_table_info('sessions')")
+        .all()
+        .map((column) => column.name),
+    );
+    if (!columns.has('password_proven_at')) {
+      this.db.exec('ALTER TABLE sessions ADD COLUMN password_proven_at TEXT');
+    }
+    if (!columns.has('password_version')) {
+      this.db.exec('ALTER TABLE sessions ADD COLUMN password_version INTEGER');
+    }
     this.statements = {
-      save: this.db.prepare<[string, string, string, string]>(
-        'INSERT OR REPLACE INTO sessions (id_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)',
+      save: this.db.prepare<[string, string, string, string, string | null, number]>(
+        `INSERT OR REPLACE INTO sessions
+           (id_hash, user_id, created_at, expires_at, password_proven_at, password_version)
+         VALUES (?, ?, ?, ?, ?, ?)`,
       ),
-      find: this.db.prepare<[string], { user_id: string; created_at: string; expires_at: string }>(
-        'SELECT user_id, created_at, expires_at FROM sessions WHERE id_hash = ?',
+      find: this.db.prepare<[string], SessionRow>(
+        `SELECT user_id, created_at, expires_at, password_proven_at, password_version
+           FROM sessions WHERE id_hash = ?`,
+      ),
+      markProven: this.db.prepare<[string, number, string]>(
+        'UPDATE sessions SET password_proven_at = ?, password_version = ? WHERE id_hash = ?',
       ),
       delete: this.db.prepare<[string]>('DELETE FROM sessions WHERE id_hash = ?'),
       deleteByUser: this.db.prepare<[string]>('DELETE FROM sessions WHERE user_id = ?'),
+      deleteByUserExcept: this.db.prepare<[string, string]>(
+        'DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?',
+      ),
       purgeExpired: this.db.prepare<[string]>('DELETE FROM sessions WHERE expires_at <= ?'),
     };
   }
@@ -46,15 +77,42 @@ export class SqliteSessionStore implements SessionStore {
   async save(idHash: string, session: SessionRecord): Promise<void> {
     this.run(() => {
       this.statements.purgeExpired.run(session.createdAt);
-      this.statements.save.run(idHash, session.userId, session.createdAt, session.expiresAt);
+      this.statements.save.run(
+        idHash,
+        session.userId,
+        session.createdAt,
+        session.expiresAt,
+        session.passwordProvenAt,
+        session.passwordVersion,
+      );
     });
   }
 
   async find(idHash: string): Promise<SessionRecord | null> {
     const row = this.run(() => this.statements.find.get(idHash));
     return row
-      ? { userId: row.user_id, createdAt: row.created_at, expiresAt: row.expires_at }
+      ? {
+          userId: row.user_id,
+          createdAt: row.created_at,
+          expiresAt: row.expires_at,
+          passwordProvenAt: row.password_proven_at ?? null,
+          passwordVersion: row.password_version ?? 0,
+        }
       : null;
+  }
+
+  async markPasswordProven(
+    idHash: string,
+    provenAt: string,
+    passwordVersion: number,
+  ): Promise<boolean> {
+    return this.run(
+      () => this.statements.markProven.run(provenAt, passwordVersion, idHash).changes > 0,
+    );
+  }
+
+  async deleteByUserExcept(userId: string, keepIdHash: string): Promise<void> {
+    this.run(() => this.statements.deleteByUserExcept.run(userId, keepIdHash));
   }
 
   async delete(idHash: string): Promise<void> {

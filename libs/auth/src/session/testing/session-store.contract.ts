@@ -9,6 +9,15 @@ import type { SessionRecord, SessionStore } from '../session-store.port';
 export interface SessionStoreHarness {
   readonly store: SessionStore;
   reopen(): Promise<SessionStore>;
+  /**
+   * Writes a session the way the adapter stored it before password proofs were recorded (no
+   * proof time, no password version), straight into the storage (called on an empty store; the
+   * store may be closed by it, and `reopen` follows).
+   */
+  saveLegacy(
+    idHash: string,
+    session: { userId: string; createdAt: string; expiresAt: string },
+  ): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -24,6 +33,8 @@ const session = (overrides: Partial<SessionRecord> = {}): SessionRecord => ({
   userId: 'user-1',
   createdAt: at(T0),
   expiresAt: at(T0 + 8 * HOUR_MS),
+  passwordProvenAt: at(T0),
+  passwordVersion: 0,
   ...overrides,
 });
 
@@ -112,6 +123,67 @@ export function describeSessionStoreContract(
       expect(await store.find(expiresNow)).toBeNull();
       expect(await store.find(live)).not.toBeNull();
       expect(await store.find(fresh)).not.toBeNull();
+    });
+
+    it('stores the password proof time and version as saved, including a null proof', async () => {
+      const [proven, unproven] = [newIdHash(), newIdHash()];
+      await store.save(proven, session({ passwordProvenAt: at(T0 + 5), passwordVersion: 7 }));
+      await store.save(unproven, session({ passwordProvenAt: null, passwordVersion: 3 }));
+      expect(await store.find(proven)).toEqual(
+        session({ passwordProvenAt: at(T0 + 5), passwordVersion: 7 }),
+      );
+      expect(await store.find(unproven)).toEqual(
+        session({ passwordProvenAt: null, passwordVersion: 3 }),
+      );
+    });
+
+    it('records a fresh password proof on one session only', async () => {
+      const [a, b] = [newIdHash(), newIdHash()];
+      await store.save(a, session({ passwordProvenAt: null }));
+      await store.save(b, session({ passwordProvenAt: null }));
+      expect(await store.markPasswordProven(a, at(T0 + HOUR_MS), 4)).toBe(true);
+      expect(await store.find(a)).toEqual(
+        session({ passwordProvenAt: at(T0 + HOUR_MS), passwordVersion: 4 }),
+      );
+      expect(await store.find(b)).toEqual(session({ passwordProvenAt: null }));
+      // A session that is gone stays gone: nothing is created.
+      const missing = newIdHash();
+      expect(await store.markPasswordProven(missing, at(T0 + HOUR_MS), 4)).toBe(false);
+      expect(await store.find(missing)).toBeNull();
+    });
+
+    it('deletes every other session of one user, keeping one and other users’ sessions', async () => {
+      const user = randomUUID();
+      const other = randomUUID();
+      const keep = newIdHash();
+      const others = [newIdHash(), newIdHash()];
+      const theirs = newIdHash();
+      await store.save(keep, session({ userId: user }));
+      for (const idHash of others) await store.save(idHash, session({ userId: user }));
+      await store.save(theirs, session({ userId: other }));
+
+      await store.deleteByUserExcept(user, keep);
+      expect(await store.find(keep)).toEqual(session({ userId: user }));
+      for (const idHash of others) expect(await store.find(idHash)).toBeNull();
+      expect(await store.find(theirs)).toEqual(session({ userId: other }));
+    });
+
+    it('reads a session saved before proofs were recorded as never proven, version 0', async () => {
+      const idHash = newIdHash();
+      const legacy = { userId: 'user-1', createdAt: at(T0), expiresAt: at(T0 + 8 * HOUR_MS) };
+      await harness.saveLegacy(idHash, legacy);
+      store = await harness.reopen();
+      expect(await store.find(idHash)).toEqual({
+        ...legacy,
+        passwordProvenAt: null,
+        passwordVersion: 0,
+      });
+      expect(await store.markPasswordProven(idHash, at(T0 + 1), 2)).toBe(true);
+      expect(await store.find(idHash)).toEqual({
+        ...legacy,
+        passwordProvenAt: at(T0 + 1),
+        passwordVersion: 2,
+      });
     });
 
     it('keeps sessions across close and reopen', async () => {
