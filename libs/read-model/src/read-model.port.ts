@@ -37,6 +37,12 @@ export interface UserRecord {
   readonly isAdmin: boolean;
   readonly isAuditor: boolean;
   readonly passwordHash: string;
+  /**
+   * The revision of the user event that last set the password (0 for the one the user was
+   * created with; absent on documents projected before this was recorded, which means 0).
+   * Sessions started under an older version are refused.
+   */
+  readonly passwordVersion?: number;
   readonly createdAt: string;
   readonly deletedAt: string | null;
   readonly revision: number;

@@ -22,6 +22,7 @@ export const projectUserEvents: Projector = (event): ReadModelChange[] => {
             isAdmin: data.isAdmin,
             isAuditor: data.isAuditor,
             passwordHash: data.passwordHash,
+            passwordVersion: event.revision,
             createdAt: event.metadata.occurredAt,
             deletedAt: null,
           },
@@ -40,7 +41,10 @@ export const projectUserEvents: Projector = (event): ReadModelChange[] => {
             email: data.email,
             isAdmin: data.isAdmin,
             isAuditor: data.isAuditor,
-            ...(data.passwordHash ? { passwordHash: data.passwordHash } : {}),
+            // A new password version ends the sessions started under the old one.
+            ...(data.passwordHash
+              ? { passwordHash: data.passwordHash, passwordVersion: event.revision }
+              : {}),
           },
         },
       ];

@@ -127,6 +127,7 @@ const userSchema = new Schema<UserDoc>(
     isAdmin: Boolean,
     isAuditor: Boolean,
     passwordHash: String,
+    passwordVersion: Number,
     createdAt: String,
     deletedAt: String,
     revision: Number,

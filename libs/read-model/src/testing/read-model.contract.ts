@@ -232,6 +232,35 @@ export function describeReadModelContract(
       expect((await readModel.listUsers()).map((u) => u.username)).toEqual(['bob']);
     });
 
+    it('stores a user’s password version, and reads a document without one unchanged', async () => {
+      const versioned = userCreated({ passwordVersion: 0 });
+      const legacy = userCreated();
+      await apply([versioned, legacy]);
+      expect((await readModel.findUserById(versioned.id))?.passwordVersion).toBe(0);
+      expect((await readModel.findUserById(legacy.id))?.passwordVersion ?? 0).toBe(0);
+
+      await apply([
+        {
+          collection: 'users',
+          id: versioned.id,
+          revision: 1,
+          set: { passwordHash: '$argon2id$new', passwordVersion: 1 },
+        },
+        { collection: 'users', id: legacy.id, revision: 1, set: { passwordVersion: 1 } },
+      ]);
+      const changed = await readModel.findUserById(versioned.id);
+      expect(changed).toMatchObject({ passwordHash: '$argon2id$new', passwordVersion: 1 });
+      expect((await readModel.findUserByUsernameKey(changed!.usernameKey))?.passwordVersion).toBe(
+        1,
+      );
+      expect((await readModel.findUserById(legacy.id))?.passwordVersion).toBe(1);
+      // A later change that does not touch the password keeps the version.
+      await apply([
+        { collection: 'users', id: versioned.id, revision: 2, set: { name: 'Renamed' } },
+      ]);
+      expect((await readModel.findUserById(versioned.id))?.passwordVersion).toBe(1);
+    });
+
     it('keeps projects and memberships, leaving removed members out', async () => {
       const p1 = randomUUID();
       const p2 = randomUUID();
