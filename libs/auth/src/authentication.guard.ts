@@ -4,12 +4,29 @@ import { StoreHealth } from '@pat/application';
 import type { Request, Response } from 'express';
 import { BearerChallengeException, describeRejection } from './bearer-challenge';
 import { BearerStrategy } from './bearer.strategy';
-import { ADMIN_ONLY, AUDIT_ACCESS, BEARER_ONLY, IS_PUBLIC, SESSION_ONLY } from './decorators';
+import {
+  ADMIN_ONLY,
+  AUDIT_ACCESS,
+  BEARER_ONLY,
+  CREDENTIAL_CHANGE,
+  IS_PUBLIC,
+  SESSION_ONLY,
+} from './decorators';
 import type { Principal } from './principal';
 import { FailureLimiter } from './rate-limit/failure-limiter';
 import { clientKey } from './client-address';
 import { StrategyOutcome, runStrategy } from './run-strategy';
 import { SESSION_COOKIE, SessionService } from './session/session.service';
+
+export const TOKEN_CANNOT_WIDEN =
+  'A token cannot create or widen a credential: sign in to the web UI to do this';
+
+/** The answer the web UI recognises to ask for the password and retry (DESIGN §10). */
+export const REAUTHENTICATION_REQUIRED = {
+  statusCode: 403,
+  error: 'reauthentication_required',
+  message: 'Confirm your password (POST /api/v1/session/confirm) to do this',
+} as const;
 
 /**
  * The strategy's outcome as the caller's principal or the RFC 6750 answer: 400 for a malformed
@@ -33,7 +50,8 @@ function principalFrom(outcome: StrategyOutcome): Principal {
 /**
  * The global guard: every route needs a caller unless marked @Public(). A request with an
  * Authorization header is judged by the bearer strategy alone (a cookie does not rescue a bad
- * token); otherwise the session cookie. Then the route's @SessionOnly() and @AdminOnly().
+ * token); otherwise the session cookie. Then the route's @SessionOnly(), @CredentialChange()
+ * and @AdminOnly().
  */
 @Injectable()
 export class AuthenticationGuard implements CanActivate {
@@ -96,11 +114,19 @@ export class AuthenticationGuard implements CanActivate {
     if (rules.sessionOnly && principal.authMethod !== 'session') {
       throw new ForbiddenException('This needs a signed-in browser session; a token cannot do it');
     }
+    if (rules.credentialChange && principal.authMethod !== 'session') {
+      throw new ForbiddenException(TOKEN_CANNOT_WIDEN);
+    }
     if (rules.adminOnly && !principal.isAdmin) {
       throw new ForbiddenException('Only system administrators may do this');
     }
     if (rules.auditAccess && !principal.isAdmin && !principal.isAuditor) {
       throw new ForbiddenException('Only system administrators and auditors may do this');
+    }
+    // After the role checks: a caller who may not do this at all is told so, not asked for a
+    // password.
+    if (rules.credentialChange && !this.sessions.isRecentlyProven(principal)) {
+      throw new ForbiddenException(REAUTHENTICATION_REQUIRED);
     }
     return true;
   }
@@ -123,6 +149,7 @@ export class AuthenticationGuard implements CanActivate {
         sessionOnly: flag(SESSION_ONLY),
         adminOnly: flag(ADMIN_ONLY),
         auditAccess: flag(AUDIT_ACCESS),
+        credentialChange: flag(CREDENTIAL_CHANGE),
       };
       rulesOfController.set(handler, rules);
     }
@@ -146,4 +173,5 @@ interface RouteRules {
   readonly sessionOnly: boolean;
   readonly adminOnly: boolean;
   readonly auditAccess: boolean;
+  readonly credentialChange: boolean;
 }

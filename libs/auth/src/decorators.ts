@@ -1,4 +1,10 @@
-import { ExecutionContext, SetMetadata, createParamDecorator } from '@nestjs/common';
+import {
+  ExecutionContext,
+  SetMetadata,
+  applyDecorators,
+  createParamDecorator,
+} from '@nestjs/common';
+import { ApiForbiddenResponse } from '@nestjs/swagger';
 import type { CommandContext } from '@pat/shared';
 import type { Request } from 'express';
 import type { Principal } from './principal';
@@ -8,11 +14,27 @@ export const SESSION_ONLY = 'auth:sessionOnly';
 export const ADMIN_ONLY = 'auth:adminOnly';
 export const AUDIT_ACCESS = 'auth:auditAccess';
 export const BEARER_ONLY = 'auth:bearerOnly';
+export const CREDENTIAL_CHANGE = 'auth:credentialChange';
 
 /** Opts a route out of the global authentication guard. */
 export const Public = () => SetMetadata(IS_PUBLIC, true);
 /** Only a browser session may do this: a token cannot mint tokens (DESIGN §8). */
 export const SessionOnly = () => SetMetadata(SESSION_ONLY, true);
+/**
+ * Creates or widens a credential, or changes an account (DESIGN §10): a token gets 403, and a
+ * session must have proven its password within the re-authentication window ("sudo mode").
+ * A leaked token must not be able to turn itself into a password, a user or another token.
+ */
+export const CredentialChange = () =>
+  applyDecorators(
+    SetMetadata(CREDENTIAL_CHANGE, true),
+    ApiForbiddenResponse({
+      description:
+        'A token was used (a token cannot create or widen a credential: sign in to the web UI), ' +
+        'or the session has not proven its password within REAUTH_WINDOW_MINUTES ' +
+        '(`error: "reauthentication_required"`: POST /session/confirm, then retry)',
+    }),
+  );
 /** Only system administrators. */
 export const AdminOnly = () => SetMetadata(ADMIN_ONLY, true);
 /** System administrators and auditors (read-only access to the audit trail). */

@@ -11,4 +11,9 @@ export interface Principal {
   readonly tokenExpiresAt: string | null;
   /** Set when authenticated by a session. */
   readonly sessionId: string | null;
+  /**
+   * Sessions only: when the session last proved the password (sign-in or confirm); null when
+   * never. Absent for tokens, which can never prove one.
+   */
+  readonly passwordProvenAt?: string | null;
 }

@@ -8,7 +8,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { AdminOnly, CallerContext } from '@pat/auth';
+import { AdminOnly, CallerContext, CredentialChange } from '@pat/auth';
 import type { CommandContext } from '@pat/shared';
 import { UserView } from '../user-view';
 import { CreateUserCommand } from './create-user.command';
@@ -24,6 +24,7 @@ export class CreateUserController {
   @Post()
   @HttpCode(201)
   @AdminOnly()
+  @CredentialChange()
   @ApiOperation({ summary: 'Create a user (system administrators)' })
   @ApiCreatedResponse({ type: UserView })
   @ApiConflictResponse({ description: 'The username is taken (ignoring case)' })

@@ -7,7 +7,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { AdminOnly, CallerContext } from '@pat/auth';
+import { AdminOnly, CallerContext, CredentialChange } from '@pat/auth';
 import type { CommandContext } from '@pat/shared';
 import { DeleteUserCommand } from './delete-user.command';
 
@@ -21,6 +21,7 @@ export class DeleteUserController {
   @Delete(':id')
   @HttpCode(204)
   @AdminOnly()
+  @CredentialChange()
   @ApiOperation({
     summary: 'Delete a user: their tokens and sessions stop working when this returns',
   })

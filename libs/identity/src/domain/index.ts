@@ -1,2 +1,3 @@
 export * from './project';
 export * from './user';
+export * from './role-rank';

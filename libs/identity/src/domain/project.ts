@@ -1,5 +1,6 @@
-import { conflict, invalid, notFound } from '@pat/shared/errors';
+import { conflict, forbidden, invalid, notFound } from '@pat/shared/errors';
 import type { DomainEvent } from '@pat/shared/event';
+import { widensAccess } from './role-rank';
 
 export const projectStream = (projectId: string) => `project-${projectId}`;
 /** In the `project-` category, so that every store's default filter of the log includes it. */
@@ -145,13 +146,26 @@ function keepsAnAdmin(state: ProjectState & { exists: true }, userId: string): b
 
 export function decideSetMember(
   state: ProjectState,
-  command: { userId: string; role: ProjectRole; protectLastAdmin?: boolean },
+  command: {
+    userId: string;
+    role: ProjectRole;
+    protectLastAdmin?: boolean;
+    /** A token acting: it may lower a role, never add a member or raise one (DESIGN §10). */
+    onlyNarrow?: boolean;
+  },
 ): (MemberAdded | MemberRoleChanged)[] {
   if (!state.exists) throw notFound('Project not found');
   if (!isProjectRole(command.role)) {
     throw invalid('role', `role must be one of ${PROJECT_ROLES.join(', ')}`);
   }
   const current = state.members.get(command.userId);
+  if (command.onlyNarrow && widensAccess(current, command.role)) {
+    throw forbidden(
+      current === undefined
+        ? 'A token cannot add a member: sign in to the web UI to do this'
+        : 'A token can only lower a member’s role, not raise it: sign in to the web UI to do this',
+    );
+  }
   const data = { projectId: state.projectId, userId: command.userId, role: command.role };
   if (current === undefined) return [{ type: 'MemberAdded', data }];
   if (current === command.role) return [];

@@ -3,6 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import {
   ApiBearerAuth,
   ApiCookieAuth,
+  ApiForbiddenResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
@@ -16,6 +17,9 @@ import { ProjectDetailView } from './project-view';
 import { SetMemberCommand } from './set-member/set-member.command';
 import { SetMemberDto } from './set-member/set-member.dto';
 
+const TOKEN_MAY_ONLY_LOWER =
+  'With a token, only lowering an existing member’s role is allowed: adding a member or raising a role needs a browser session';
+
 /** Membership routes: a project admin for their project, a system admin for any. */
 @ApiBearerAuth()
 @ApiCookieAuth()
@@ -28,6 +32,7 @@ export class MembersController {
   @ApiTags('projects')
   @ApiOperation({ summary: 'Add a member to a project you administer, or change their role' })
   @ApiOkResponse({ type: ProjectDetailView })
+  @ApiForbiddenResponse({ description: TOKEN_MAY_ONLY_LOWER })
   set(
     @Param('id') id: string,
     @Param('userId') userId: string,
@@ -56,6 +61,7 @@ export class MembersController {
   @ApiTags('projects (admin)')
   @ApiOperation({ summary: 'Add a member to any project, or change their role' })
   @ApiOkResponse({ type: ProjectDetailView })
+  @ApiForbiddenResponse({ description: TOKEN_MAY_ONLY_LOWER })
   setAsAdmin(
     @Param('id') id: string,
     @Param('userId') userId: string,

@@ -2,6 +2,7 @@ import {
   Body,
   Controller,
   Delete,
+  ForbiddenException,
   HttpCode,
   Inject,
   Post,
@@ -11,6 +12,7 @@ import {
 } from '@nestjs/common';
 import {
   ApiCookieAuth,
+  ApiForbiddenResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
@@ -23,6 +25,7 @@ import {
   Principal,
   Public,
   SESSION_COOKIE,
+  SessionOnly,
   SessionService,
   clientKey,
 } from '@pat/auth';
@@ -31,9 +34,11 @@ import type { Request, Response } from 'express';
 import { usernameKey } from '../domain/user';
 import { PasswordHasher } from '../password-hasher';
 import { UserView, toUserView } from '../user-view';
+import { ConfirmPasswordDto, ConfirmedView } from './confirm-password.dto';
 import { LoginDto } from './login.dto';
 
 const LOGIN_FAILED = 'Invalid username or password';
+export const PASSWORD_NOT_CORRECT = 'The password is not correct';
 
 @ApiTags('session')
 @Controller('session')
@@ -65,7 +70,8 @@ export class SessionController {
       await this.failures.recordFailure('login', attempt);
       throw new UnauthorizedException(LOGIN_FAILED);
     }
-    const session = await this.sessions.start(user.userId);
+    // Signing in proves the password: account changes need no confirmation for a while.
+    const session = await this.sessions.start(user);
     response.cookie(SESSION_COOKIE, session.id, {
       httpOnly: true,
       sameSite: 'strict',
@@ -74,6 +80,40 @@ export class SessionController {
       expires: session.expiresAt,
     });
     return toUserView(user);
+  }
+
+  @Post('confirm')
+  @SessionOnly()
+  @HttpCode(200)
+  @ApiCookieAuth()
+  @ApiOperation({
+    summary:
+      'Prove the password again ("sudo mode"): account changes need a proof within REAUTH_WINDOW_MINUTES',
+  })
+  @ApiOkResponse({ type: ConfirmedView })
+  @ApiForbiddenResponse({
+    description: 'The password is not correct (counted like a failed sign-in), or a token was used',
+  })
+  async confirm(
+    @Body() body: ConfirmPasswordDto,
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: Request,
+  ): Promise<ConfirmedView> {
+    // The same limit as sign-in: a stolen session cookie cannot be used to guess the password.
+    const attempt = `${clientKey(request)}:${usernameKey(principal.username)}`;
+    this.failures.assertAllowed('login', attempt);
+    const user = await this.readModel.findUserById(principal.userId);
+    const valid = await this.passwords.verify(user?.passwordHash ?? null, body.password);
+    if (!user || !valid) {
+      await this.failures.recordFailure('login', attempt);
+      // 403, not 401: the session stays valid, only this proof failed.
+      throw new ForbiddenException(PASSWORD_NOT_CORRECT);
+    }
+    const confirmed = principal.sessionId
+      ? await this.sessions.confirmPassword(principal.sessionId, user)
+      : null;
+    if (!confirmed) throw new UnauthorizedException('The session has ended');
+    return { confirmedUntil: confirmed.confirmedUntil.toISOString() };
   }
 
   @Delete()

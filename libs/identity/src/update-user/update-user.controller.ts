@@ -7,7 +7,14 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { AdminOnly, CallerContext } from '@pat/auth';
+import {
+  AdminOnly,
+  CallerContext,
+  CredentialChange,
+  CurrentPrincipal,
+  Principal,
+  SessionService,
+} from '@pat/auth';
 import type { CommandContext } from '@pat/shared';
 import { UserView } from '../user-view';
 import { UpdateUserCommand } from './update-user.command';
@@ -18,19 +25,28 @@ import { UpdateUserDto } from './update-user.dto';
 @ApiCookieAuth()
 @Controller('admin/users')
 export class UpdateUserController {
-  constructor(private readonly commandBus: CommandBus) {}
+  constructor(
+    private readonly commandBus: CommandBus,
+    private readonly sessions: SessionService,
+  ) {}
 
   @Patch(':id')
   @AdminOnly()
+  // The whole route: a password, a flag, even a name or email (a way into password reset).
+  @CredentialChange()
   @ApiOperation({
-    summary: 'Change a user’s name, email, flags or password; applies to the next request',
+    summary:
+      'Change a user’s name, email, flags or password; applies to the next request. A new password ends every other session of the user',
   })
   @ApiOkResponse({ type: UserView })
-  update(
+  async update(
     @Param('id') id: string,
     @Body() body: UpdateUserDto,
+    @CurrentPrincipal() principal: Principal,
     @CallerContext() context: CommandContext,
   ): Promise<UserView> {
-    return this.commandBus.execute(new UpdateUserCommand(id, body, context));
+    const user = await this.commandBus.execute(new UpdateUserCommand(id, body, context));
+    if (body.password !== undefined) await this.sessions.passwordChanged(id, principal);
+    return user;
   }
 }

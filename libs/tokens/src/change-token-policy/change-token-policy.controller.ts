@@ -7,7 +7,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { AdminOnly, CallerContext } from '@pat/auth';
+import { AdminOnly, CallerContext, CredentialChange } from '@pat/auth';
 import type { CommandContext } from '@pat/shared';
 import { TokenPolicyView } from '../token-policy-view';
 import { ChangeTokenPolicyCommand } from './change-token-policy.command';
@@ -22,6 +22,7 @@ export class ChangeTokenPolicyController {
 
   @Put()
   @AdminOnly()
+  @CredentialChange()
   @ApiOperation({
     summary: 'Set the longest token lifetime; applies at once to existing tokens too',
   })

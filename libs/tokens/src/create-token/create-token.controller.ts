@@ -7,7 +7,13 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { CallerContext, CurrentPrincipal, Principal, SessionOnly } from '@pat/auth';
+import {
+  CallerContext,
+  CredentialChange,
+  CurrentPrincipal,
+  Principal,
+  SessionOnly,
+} from '@pat/auth';
 import type { CommandContext } from '@pat/shared';
 import { CreatedTokenView } from '../token-view';
 import { CreateTokenCommand } from './create-token.command';
@@ -21,6 +27,7 @@ export class CreateTokenController {
   @Post()
   @HttpCode(201)
   @SessionOnly()
+  @CredentialChange()
   @ApiCookieAuth()
   @ApiOperation({ summary: 'Create a personal access token (browser session only)' })
   @ApiCreatedResponse({ type: CreatedTokenView, description: 'The token, shown this once' })

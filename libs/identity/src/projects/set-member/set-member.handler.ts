@@ -25,6 +25,8 @@ export class SetMemberHandler implements ICommandHandler<SetMemberCommand> {
           userId: command.userId,
           role: command.role,
           protectLastAdmin: command.protectLastAdmin,
+          // Decided against the stream's state, so a token cannot race a raise past the check.
+          onlyNarrow: command.context.actor.via === 'token',
         }),
       command.context,
     );
