@@ -111,11 +111,11 @@ export class AuthenticationGuard implements CanActivate {
         .getResponse<Response>()
         .setHeader('Token-Expiration', principal.tokenExpiresAt);
     }
-    if (rules.sessionOnly && principal.authMethod !== 'session') {
-      throw new ForbiddenException('This needs a signed-in browser session; a token cannot do it');
-    }
     if (rules.credentialChange && principal.authMethod !== 'session') {
       throw new ForbiddenException(TOKEN_CANNOT_WIDEN);
+    }
+    if (rules.sessionOnly && principal.authMethod !== 'session') {
+      throw new ForbiddenException('This needs a signed-in browser session; a token cannot do it');
     }
     if (rules.adminOnly && !principal.isAdmin) {
       throw new ForbiddenException('Only system administrators may do this');

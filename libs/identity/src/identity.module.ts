@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '@pat/auth';
 import { BootstrapAdminService } from './bootstrap/bootstrap-admin.service';
+import { ChangeOwnPasswordController } from './change-own-password/change-own-password.controller';
+import { ChangeOwnPasswordHandler } from './change-own-password/change-own-password.handler';
 import { CreateUserController } from './create-user/create-user.controller';
 import { CreateUserHandler } from './create-user/create-user.handler';
 import { DeleteUserController } from './delete-user/delete-user.controller';
@@ -34,6 +36,7 @@ import { UserLookup } from './user-lookup';
   controllers: [
     SessionController,
     MeController,
+    ChangeOwnPasswordController,
     CreateUserController,
     ListUsersController,
     GetUserController,
@@ -55,6 +58,7 @@ import { UserLookup } from './user-lookup';
     CreateUserHandler,
     ListUsersHandler,
     UpdateUserHandler,
+    ChangeOwnPasswordHandler,
     DeleteUserHandler,
     CreateProjectHandler,
     RenameProjectHandler,

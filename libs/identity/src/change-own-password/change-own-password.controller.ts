@@ -1,0 +1,72 @@
+import { Body, Controller, ForbiddenException, HttpCode, Put, Req } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import {
+  ApiCookieAuth,
+  ApiForbiddenResponse,
+  ApiNoContentResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import {
+  CallerContext,
+  CurrentPrincipal,
+  FailureLimiter,
+  Principal,
+  SessionOnly,
+  SessionService,
+  clientKey,
+} from '@pat/auth';
+import type { CommandContext } from '@pat/shared';
+import type { Request } from 'express';
+import { usernameKey } from '../domain/user';
+import { PASSWORD_NOT_CORRECT } from '../session/session.controller';
+import { ChangeOwnPasswordCommand } from './change-own-password.command';
+import { ChangeOwnPasswordDto } from './change-own-password.dto';
+
+@ApiTags('session')
+@ApiCookieAuth()
+@Controller('me/password')
+export class ChangeOwnPasswordController {
+  constructor(
+    private readonly commandBus: CommandBus,
+    private readonly sessions: SessionService,
+    private readonly failures: FailureLimiter,
+  ) {}
+
+  @Put()
+  @HttpCode(204)
+  // The current password is the proof; a token can never change one (DESIGN §10).
+  @SessionOnly()
+  @ApiOperation({
+    summary:
+      'Change your own password (browser session only); every other session of yours ends at once',
+  })
+  @ApiNoContentResponse()
+  @ApiForbiddenResponse({
+    description:
+      'The current password is not correct (counted like a failed sign-in), or a token was used',
+  })
+  async change(
+    @Body() body: ChangeOwnPasswordDto,
+    @CurrentPrincipal() principal: Principal,
+    @CallerContext() context: CommandContext,
+    @Req() request: Request,
+  ): Promise<void> {
+    // Limited like sign-in: a stolen session cookie cannot be used to guess the password.
+    const attempt = `${clientKey(request)}:${usernameKey(principal.username)}`;
+    this.failures.assertAllowed('login', attempt);
+    const result = await this.commandBus.execute(
+      new ChangeOwnPasswordCommand(
+        principal.userId,
+        body.currentPassword,
+        body.newPassword,
+        context,
+      ),
+    );
+    if (result === 'wrong_password') {
+      await this.failures.recordFailure('login', attempt);
+      throw new ForbiddenException(PASSWORD_NOT_CORRECT);
+    }
+    await this.sessions.passwordChanged(principal.userId, principal);
+  }
+}

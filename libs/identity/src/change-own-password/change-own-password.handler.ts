@@ -1,0 +1,32 @@
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { CommandRunner } from '@pat/application';
+import { userAggregate } from '../aggregates';
+import { decideUpdateUser, userStream, validatePassword } from '../domain/user';
+import { PasswordHasher } from '../password-hasher';
+import { UserLookup } from '../user-lookup';
+import { ChangeOwnPasswordCommand, ChangeOwnPasswordResult } from './change-own-password.command';
+
+@CommandHandler(ChangeOwnPasswordCommand)
+export class ChangeOwnPasswordHandler implements ICommandHandler<ChangeOwnPasswordCommand> {
+  constructor(
+    private readonly commands: CommandRunner,
+    private readonly passwords: PasswordHasher,
+    private readonly users: UserLookup,
+  ) {}
+
+  async execute(command: ChangeOwnPasswordCommand): Promise<ChangeOwnPasswordResult> {
+    const user = await this.users.require(command.userId);
+    if (!(await this.passwords.verify(user.passwordHash, command.currentPassword))) {
+      return 'wrong_password';
+    }
+    validatePassword(command.newPassword);
+    const passwordHash = await this.passwords.hash(command.newPassword);
+    await this.commands.run(
+      userStream(command.userId),
+      userAggregate,
+      (state) => decideUpdateUser(state, { passwordHash, requestedBy: command.userId }),
+      command.context,
+    );
+    return 'changed';
+  }
+}
