@@ -207,7 +207,7 @@ describe('Token lifecycle (embedded stores, over HTTP)', () => {
       .set(bearer(token))
       .send({ name: 'minted', expiresInDays: 7 })
       .expect(403);
-    expect(refused.body.message).toContain('session');
+    expect(refused.body.message).toContain('A token cannot create or widen a credential');
   });
 
   it('hides other users’ tokens (404) and answers a second revoke with 409', async () => {
