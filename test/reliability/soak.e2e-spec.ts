@@ -95,8 +95,12 @@ describeEmbedded(`Soak: ${SECONDS} s of mixed traffic at ${CONCURRENCY} in fligh
     'answers without 5xx, keeps its memory flat and its projection caught up',
     async () => {
       const random = seededRandom(seed);
-      // The writer creates tokens for the whole run: more than the default cap of 100 active.
-      server = await startServer({ dataDir, env: { MAX_ACTIVE_TOKENS_PER_USER: '10000' } });
+      // The writer's session creates tokens for the whole run: more than the default cap of 100
+      // active, and for longer than its password proof lasts with a long SOAK_SECONDS (DESIGN §10).
+      server = await startServer({
+        dataDir,
+        env: { MAX_ACTIVE_TOKENS_PER_USER: '10000', REAUTH_WINDOW_MINUTES: '1440' },
+      });
       const http = new HttpClient(server.baseUrl, { maxSockets: CONCURRENCY });
       client = http;
 

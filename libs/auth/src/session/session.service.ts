@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { READ_MODEL, ReadModel } from '@pat/read-model';
 import { APP_CONFIG, AppConfig, CLOCK, Clock } from '@pat/shared';
 import type { Principal } from '../principal';
+import { isProvenWithin, outlivedItsPassword } from './reauthentication';
 import { SESSION_STORE, SessionStore } from './session-store.port';
 
 export const SESSION_COOKIE = 'pat_session';
@@ -53,7 +54,7 @@ export class SessionService {
     // The password changed since this session proved it: the session ended with it. Checked
     // against the shared read model, so every instance refuses it at once, whether or not the
     // row was deleted yet.
-    if (session.passwordVersion < passwordVersionOf(user)) return null;
+    if (outlivedItsPassword(session.passwordVersion, passwordVersionOf(user))) return null;
     return {
       userId: user.userId,
       username: user.username,
@@ -69,11 +70,12 @@ export class SessionService {
 
   /** Whether the session proved its password within the re-authentication window. */
   isRecentlyProven(principal: Principal): boolean {
-    if (principal.authMethod !== 'session' || !principal.passwordProvenAt) return false;
-    const provenAt = Date.parse(principal.passwordProvenAt);
-    const now = this.clock.now().getTime();
-    // A proof "from the future" (clock stepped back) is not trusted either.
-    return provenAt <= now && now - provenAt < this.config.reauthWindowMs;
+    if (principal.authMethod !== 'session') return false;
+    return isProvenWithin(
+      principal.passwordProvenAt ?? null,
+      this.clock.now(),
+      this.config.reauthWindowMs,
+    );
   }
 
   /**

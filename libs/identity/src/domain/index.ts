@@ -1,3 +1,2 @@
 export * from './project';
 export * from './user';
-export * from './role-rank';

@@ -1,6 +1,5 @@
 import { conflict, forbidden, invalid, notFound } from '@pat/shared/errors';
 import type { DomainEvent } from '@pat/shared/event';
-import { widensAccess } from './role-rank';
 
 export const projectStream = (projectId: string) => `project-${projectId}`;
 /** In the `project-` category, so that every store's default filter of the log includes it. */
@@ -8,6 +7,29 @@ export const projectNameReservationStream = (nameKey: string) => `project-name-$
 export const PROJECT_NAME_MAX_LENGTH = 30;
 export const PROJECT_ROLES = ['admin', 'data_quality', 'analyst', 'business', 'catalog'] as const;
 export type ProjectRole = (typeof PROJECT_ROLES)[number];
+
+/**
+ * Project roles from widest to narrowest, in the order DESIGN §7 lists them. A token may move a
+ * member only down this list (DESIGN §10: a token can reduce access, never widen it).
+ */
+const ROLE_RANK: Readonly<Record<ProjectRole, number>> = {
+  admin: 5,
+  data_quality: 4,
+  analyst: 3,
+  business: 2,
+  catalog: 1,
+};
+
+/** Higher is wider. */
+export const roleRank = (role: ProjectRole): number => ROLE_RANK[role];
+
+/**
+ * Whether giving `next` to a member whose role is `current` (undefined: not a member yet) widens
+ * their access. Adding a member always does; the same role or a lower one does not.
+ */
+export function widensAccess(current: ProjectRole | undefined, next: ProjectRole): boolean {
+  return current === undefined || roleRank(next) > roleRank(current);
+}
 
 export type ProjectCreated = DomainEvent<'ProjectCreated', { projectId: string; name: string }>;
 export type ProjectRenamed = DomainEvent<'ProjectRenamed', { projectId: string; name: string }>;

@@ -1,6 +1,5 @@
 import { DomainError } from '@pat/shared/errors';
-import { PROJECT_ROLES, ProjectState, decideSetMember } from './project';
-import { roleRank, widensAccess } from './role-rank';
+import { PROJECT_ROLES, ProjectState, decideSetMember, roleRank, widensAccess } from './project';
 
 describe('role rank', () => {
   it('orders the roles admin > data_quality > analyst > business > catalog', () => {

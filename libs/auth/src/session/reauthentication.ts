@@ -1,0 +1,23 @@
+/**
+ * The re-authentication rules of DESIGN §10 as pure functions of the session's record, the
+ * user's record and the time.
+ */
+
+/**
+ * Whether a password proven at `provenAt` (null: never) still counts at `now`. A proof from the
+ * future (the clock stepped back, or a forged row) does not count: fail closed.
+ */
+export function isProvenWithin(provenAt: string | null, now: Date, windowMs: number): boolean {
+  if (provenAt === null) return false;
+  const proven = Date.parse(provenAt);
+  if (Number.isNaN(proven)) return false;
+  const age = now.getTime() - proven;
+  return age >= 0 && age < windowMs;
+}
+
+/**
+ * Whether a session recorded under `sessionVersion` was started (or last proven) before the
+ * user's password last changed: such a session has ended. Missing versions are 0.
+ */
+export const outlivedItsPassword = (sessionVersion: number, userVersion: number): boolean =>
+  sessionVersion < userVersion;
