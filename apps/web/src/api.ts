@@ -119,6 +119,9 @@ interface ErrorBody {
   errors?: unknown;
 }
 
+/** The `error` of a 403 that asks for the password again before an account change. */
+export const REAUTHENTICATION_REQUIRED = 'reauthentication_required';
+
 function toApiError(status: number, body: unknown): ApiError {
   const { message, errors } = (typeof body === 'object' && body !== null ? body : {}) as ErrorBody;
   const fields: Record<string, string[]> = {};
@@ -145,7 +148,29 @@ export function onSessionEnded(handler: () => void): void {
   whenSignedOut = handler;
 }
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+/** Asks the person for their password; true once it was confirmed, false if they cancelled. */
+type Reauthenticate = () => Promise<boolean>;
+let reauthenticate: Reauthenticate | null = null;
+/** One prompt for every call that needs it at the same moment. */
+let pendingReauthentication: Promise<boolean> | null = null;
+
+/**
+ * Called when an account change answers 403 `reauthentication_required` (the session has not
+ * proven its password recently): the handler asks for it, and the call is retried once.
+ */
+export function onReauthenticationRequired(handler: Reauthenticate): void {
+  reauthenticate = handler;
+}
+
+function askForPassword(): Promise<boolean> {
+  if (!reauthenticate) return Promise.resolve(false);
+  pendingReauthentication ??= reauthenticate().finally(() => {
+    pendingReauthentication = null;
+  });
+  return pendingReauthentication;
+}
+
+async function call<T>(method: string, path: string, body?: unknown, retried = false): Promise<T> {
   let response: Response;
   try {
     response = await fetch(`/api/v1${path}`, {
@@ -165,6 +190,14 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
   if (!response.ok) {
     const error = toApiError(response.status, payload);
     if (response.status === 401 && path !== '/session') whenSignedOut();
+    if (
+      response.status === 403 &&
+      !retried &&
+      (payload as (ErrorBody & { error?: unknown }) | null)?.error === REAUTHENTICATION_REQUIRED &&
+      (await askForPassword())
+    ) {
+      return call<T>(method, path, body, true);
+    }
     throw error;
   }
   return payload as T;
@@ -209,6 +242,10 @@ export const api = {
   signIn: (username: string, password: string) =>
     call<User>('POST', '/session', { username, password }),
   signOut: () => call<void>('DELETE', '/session'),
+  confirmPassword: (password: string) =>
+    call<{ confirmedUntil: string }>('POST', '/session/confirm', { password }),
+  changePassword: (currentPassword: string, newPassword: string) =>
+    call<void>('PUT', '/me/password', { currentPassword, newPassword }),
   me: () => call<Me>('GET', '/me'),
   myProjects: () => call<Project[]>('GET', '/projects'),
 

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api, onSessionEnded, type Me } from './api';
+import { ReauthenticatePrompt } from './components/reauthenticate-dialog';
 import { Toasts } from './components/toasts';
 import { LoadError, Loading, NotFound, PageHeader } from './components/ui';
 import { ProjectPage } from './pages/admin/project';
@@ -69,6 +70,7 @@ export function App() {
   return (
     <>
       {page}
+      <ReauthenticatePrompt />
       <Toasts />
     </>
   );

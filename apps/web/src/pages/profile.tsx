@@ -1,6 +1,7 @@
 import { ROLE_LABELS, type Me } from '../api';
 import { Badge, Card, PageHeader } from '../components/ui';
 import { AccountNav } from './account-nav';
+import { ChangePasswordCard } from './change-password';
 
 /** Account Settings → Profile: who you are signed in as. */
 export function ProfilePage({ me }: { me: Me }) {
@@ -56,6 +57,7 @@ export function ProfilePage({ me }: { me: Me }) {
             </table>
           )}
         </Card>
+        {me.authMethod === 'session' && <ChangePasswordCard />}
       </div>
     </>
   );

@@ -1,0 +1,108 @@
+import { useState } from 'preact/hooks';
+import { api } from '../api';
+import { Field, fieldMessages } from '../components/field';
+import { notify } from '../components/toasts';
+import { Alert, Card } from '../components/ui';
+import { asApiError } from '../resource';
+
+const EMPTY = { currentPassword: '', newPassword: '', repeated: '' };
+
+/** Account Settings → Profile: change your own password; your other sessions end. */
+export function ChangePasswordCard() {
+  const [form, setForm] = useState(EMPTY);
+  const [busy, setBusy] = useState(false);
+  const [fields, setFields] = useState<Record<string, string[]>>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const set = (change: Partial<typeof EMPTY>) => setForm((current) => ({ ...current, ...change }));
+
+  const submit = async () => {
+    setFields({});
+    setFormError(null);
+    if (form.newPassword !== form.repeated) {
+      setFields({ repeated: ['The new passwords do not match'] });
+      return;
+    }
+    setBusy(true);
+    try {
+      await api.changePassword(form.currentPassword, form.newPassword);
+      setForm(EMPTY);
+      notify('Password changed. Your other sessions were signed out.');
+    } catch (failure) {
+      const error = asApiError(failure);
+      setFields(error.fields);
+      if (Object.keys(error.fields).length === 0) setFormError(error.message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Card
+      title="Change password"
+      description="Changing your password signs you out everywhere else. Your tokens keep working."
+    >
+      <form
+        class="form"
+        noValidate
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (!busy) void submit();
+        }}
+      >
+        {formError && <Alert>{formError}</Alert>}
+        <Field
+          label="Current password"
+          errors={fieldMessages(fields, 'currentPassword', 'Current password')}
+        >
+          {(control) => (
+            <input
+              {...control}
+              class="input"
+              type="password"
+              autoComplete="current-password"
+              value={form.currentPassword}
+              onInput={(event) => set({ currentPassword: event.currentTarget.value })}
+            />
+          )}
+        </Field>
+        <Field
+          label="New password"
+          hint="At least 8 characters, no spaces."
+          errors={fieldMessages(fields, 'newPassword', 'New password')}
+        >
+          {(control) => (
+            <input
+              {...control}
+              class="input"
+              type="password"
+              autoComplete="new-password"
+              value={form.newPassword}
+              onInput={(event) => set({ newPassword: event.currentTarget.value })}
+            />
+          )}
+        </Field>
+        <Field label="Repeat the new password" errors={fields.repeated}>
+          {(control) => (
+            <input
+              {...control}
+              class="input"
+              type="password"
+              autoComplete="new-password"
+              value={form.repeated}
+              onInput={(event) => set({ repeated: event.currentTarget.value })}
+            />
+          )}
+        </Field>
+        <div class="form-actions">
+          <button
+            type="submit"
+            class="button button-primary"
+            disabled={busy || !form.currentPassword || !form.newPassword}
+          >
+            {busy ? 'Changing…' : 'Change password'}
+          </button>
+        </div>
+      </form>
+    </Card>
+  );
+}
