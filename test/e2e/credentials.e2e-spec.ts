@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { SESSION_STORE, SessionRecord, SessionStore } from '@pat/auth';
 import {
   ADMIN,
   API,
@@ -23,6 +25,11 @@ const REAUTH = {
 };
 /** Usage records are written by every token request; they are not changes. */
 const USAGE = new Set(['TokenUsed', 'TokenRejected']);
+/** The store's key for a session cookie (`pat_session=<id>`), as the session service makes it. */
+const idHashOf = (cookie: string) =>
+  createHash('sha256')
+    .update(decodeURIComponent(cookie.slice(cookie.indexOf('=') + 1)))
+    .digest('hex');
 
 describe('Credentials: what a token may not do, sudo mode and password changes', () => {
   let t: TestApp;
@@ -507,6 +514,39 @@ describe('Credentials: what a token may not do, sudo mode and password changes',
       await t.http().get(`${API}/me`).set('Cookie', second).expect(401);
       await t.http().get(`${API}/me`).set('Cookie', fresh).expect(200);
       await signIn(t, 'ivan', 'ivan-password-2');
+    });
+
+    it('refuses an old session even where its row was not deleted (another instance, a failed delete)', async () => {
+      const kim = await createUser(t, admin, { username: 'kim', password: 'kim-password-1' });
+      const store = t.app.get<SessionStore>(SESSION_STORE);
+      const row = (await store.find(idHashOf(kim.cookie))) as SessionRecord;
+      expect(row).toMatchObject({ userId: kim.id, passwordVersion: 0 });
+      await t
+        .http()
+        .patch(`${API}/admin/users/${kim.id}`)
+        .set('Cookie', admin)
+        .send({ password: 'kim-password-2' })
+        .expect(200);
+      expect(await store.find(idHashOf(kim.cookie))).toBeNull();
+      // The row comes back as it was: the user's password version refuses it all the same.
+      await store.save(idHashOf(kim.cookie), row);
+      await t.http().get(`${API}/me`).set('Cookie', kim.cookie).expect(401);
+      const fresh = await signIn(t, 'kim', 'kim-password-2');
+      expect((await store.find(idHashOf(fresh)))?.passwordVersion).toBeGreaterThan(0);
+      await t.http().get(`${API}/me`).set('Cookie', fresh).expect(200);
+    });
+
+    it('treats a session saved before proofs were recorded as signed in but not proven', async () => {
+      const store = t.app.get<SessionStore>(SESSION_STORE);
+      const row = (await store.find(idHashOf(admin))) as SessionRecord;
+      await store.save(idHashOf(admin), { ...row, passwordProvenAt: null });
+      await t.http().get(`${API}/admin/users`).set('Cookie', admin).expect(200);
+      const refused = await t
+        .http()
+        .put(`${API}/admin/token-policy`)
+        .set('Cookie', admin)
+        .send({ maxLifetimeDays: 100 });
+      expect(refused.body).toEqual(REAUTH);
     });
 
     it('by an administrator to their own password keeps the changing session only', async () => {
