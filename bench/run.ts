@@ -196,6 +196,9 @@ function startNestServer(
       BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
       BENCH_JWT_SECRET: secrets.jwtSecret,
       BENCH_API_KEY: secrets.apiKey,
+      // One session creates tokens for the whole run, which outlasts the default 10 minutes of
+      // password proof (DESIGN §10).
+      REAUTH_WINDOW_MINUTES: '1440',
       ...env,
     },
   });
