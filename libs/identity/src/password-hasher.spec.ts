@@ -24,12 +24,12 @@ describe('PasswordHasher', () => {
     const checked = outcomes.filter((o) => o.status === 'fulfilled');
     // Every refusal is the clear 503; the checks that ran are at most the slots plus the line.
     for (const r of refused) {
-      expect((r).reason).toBeInstanceOf(PasswordHashingBusyException);
+      expect(r.reason).toBeInstanceOf(PasswordHashingBusyException);
     }
     expect(refused.length).toBeGreaterThan(0);
     expect(checked.length).toBeLessThan(flood);
     expect(checked.length).toBeGreaterThanOrEqual(MAX_WAITING_HASHES);
-    const busy = (refused[0]).reason as PasswordHashingBusyException;
+    const busy = refused[0].reason as PasswordHashingBusyException;
     expect(busy.getStatus()).toBe(503);
     expect(String((busy.getResponse() as { message: string }).message)).toMatch(/try again/);
     // Once the flood has drained, checks run again.

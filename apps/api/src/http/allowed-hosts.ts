@@ -67,10 +67,9 @@ export class ServedHosts {
     return this.entries().some(
       (entry) =>
         entry.name === asked.name &&
-        (entry.port === null ||
-          entry.port === asked.port ||
-          // No port in the Host: the scheme's default port (a proxy or TLS terminator in front).
-          (asked.port === null && (entry.port === 80 || entry.port === 443))),
+        // A Host without port is the scheme's default port, as a proxy or TLS terminator in
+        // front sends it; rebinding is about the name, which must match.
+        (entry.port === null || asked.port === null || entry.port === asked.port),
     );
   }
 

@@ -33,9 +33,9 @@ export const SERVER_TIMEOUTS = {
   requestTimeout: 30_000,
   /**
    * How often Node looks for requests past those limits. Its default, 30 s, let a header trickled
-   * a byte at a time hold a socket for up to 40 s; at 1 s the limits hold to within a second.
+   * a byte at a time hold a socket for up to 40 s; at 0.5 s the limits hold to within that.
    */
-  connectionsCheckingInterval: 1_000,
+  connectionsCheckingInterval: 500,
 } as const;
 
 /**

@@ -1,0 +1,173 @@
+import type { Server } from 'node:http';
+import { connect } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { API, TestApp, bearer, createToken, signIn, startTestApp } from '../support/test-app';
+
+/**
+ * Sign-in limits (issue 14): password spraying from one client is throttled by a ceiling across
+ * usernames, the Argon2 work it causes is bounded so token requests keep their pace, and the
+ * bearer limiter refuses failed attempts only. The limits here are the product's defaults
+ * (startTestApp raises them for the other suites).
+ */
+const DEFAULT_LIMITS = { LOGIN_FAILURE_LIMIT: '10', BEARER_FAILURE_LIMIT: '30' };
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+describe('Password spraying from one client', () => {
+  let t: TestApp;
+  let token: string;
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: DEFAULT_LIMITS });
+    // One listening server: every request below comes from the same client address.
+    await t.app.listen(0, '127.0.0.1');
+    token = (await createToken(t, await signIn(t))).token;
+  });
+  afterAll(async () => {
+    await t.dispose();
+  });
+
+  /** One token-authenticated request, timed. */
+  const timedMe = async () => {
+    const started = process.hrtime.bigint();
+    await t.http().get(`${API}/me`).set(bearer(token)).expect(200);
+    return Number(process.hrtime.bigint() - started) / 1e6;
+  };
+
+  it('throttles 300 failed sign-ins with different usernames well before the 300th, while token requests keep their pace', async () => {
+    expect(t.config.loginClientFailureLimit).toBe(30);
+    // Warm up, then the unloaded median over 20 sequential requests.
+    for (let i = 0; i < 5; i++) await timedMe();
+    const unloaded: number[] = [];
+    for (let i = 0; i < 20; i++) unloaded.push(await timedMe());
+
+    // 300 sign-ins, each with a username of its own, 10 at a time, as a sprayer would send them.
+    const statuses: number[] = [];
+    const retryAfters: number[] = [];
+    let next = 0;
+    const sprayer = async () => {
+      while (next < 300) {
+        const i = next++;
+        const response = await t
+          .http()
+          .post(`${API}/session`)
+          .send({ username: `victim-${i}`, password: 'Summer2026!' });
+        statuses.push(response.status);
+        if (response.status === 429) retryAfters.push(Number(response.headers['retry-after']));
+      }
+    };
+    const spraying = Promise.all(Array.from({ length: 10 }, sprayer));
+    // Measured while the password checks of the spray are under way.
+    const loaded: number[] = [];
+    while (loaded.length < 20) {
+      loaded.push(await timedMe());
+    }
+    const stillHashing = statuses.length < 40;
+    await spraying;
+
+    expect(statuses).toHaveLength(300);
+    expect(new Set(statuses)).toEqual(new Set([401, 429]));
+    const firstRefusal = statuses.indexOf(429);
+    // The ceiling is 30 failures; the 10 in flight when it was reached may still be checked.
+    expect(firstRefusal).toBeGreaterThanOrEqual(30);
+    expect(firstRefusal).toBeLessThanOrEqual(40);
+    // Only the attempts already under way when the ceiling was reached may still answer 401.
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(40);
+    expect(Math.min(...retryAfters)).toBeGreaterThan(14 * 60);
+    expect(Math.max(...retryAfters)).toBeLessThanOrEqual(15 * 60);
+
+    const ratio = median(loaded) / median(unloaded);
+    console.log(
+      `GET /me median: unloaded ${median(unloaded).toFixed(2)} ms, during the spray ` +
+        `${median(loaded).toFixed(2)} ms (×${ratio.toFixed(2)}); first 429 at attempt ` +
+        `${firstRefusal + 1}; spray still hashing when measuring ended: ${stillHashing}`,
+    );
+    expect(ratio).toBeLessThanOrEqual(3);
+
+    // A real user from another username is refused too now (the ceiling is per client) …
+    const blocked = await t
+      .http()
+      .post(`${API}/session`)
+      .send({ username: 'admin', password: 'admin-password-1' })
+      .expect(429);
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+    expect(blocked.headers['cache-control']).toBe('no-store');
+    // … and tokens keep working.
+    await t.http().get(`${API}/me`).set(bearer(token)).expect(200);
+  }, 60_000);
+});
+
+describe('Bearer limiter', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: DEFAULT_LIMITS });
+  });
+  afterAll(async () => {
+    await t.dispose();
+  });
+
+  it('after 40 bad bearer attempts from one address, a valid token is 200 and a bad one 429', async () => {
+    const { token } = await createToken(t, await signIn(t));
+    const statuses: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const response = await t
+        .http()
+        .get(`${API}/me`)
+        .set(bearer(`tgp_guess${i}`));
+      statuses.push(response.status);
+    }
+    expect(statuses.slice(0, 30).every((s) => s === 401)).toBe(true);
+    expect(statuses.slice(30).every((s) => s === 429)).toBe(true);
+
+    const valid = await t.http().get(`${API}/me`).set(bearer(token)).expect(200);
+    expect(valid.body.username).toBe('admin');
+    const bad = await t.http().get(`${API}/me`).set(bearer('tgp_onemore')).expect(429);
+    expect(Number(bad.headers['retry-after'])).toBeGreaterThan(0);
+    expect(Number(bad.headers['retry-after'])).toBeLessThanOrEqual(60);
+  });
+});
+
+describe('Two Authorization headers', () => {
+  let t: TestApp;
+  let port: number;
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: DEFAULT_LIMITS });
+    await t.app.listen(0, '127.0.0.1');
+    port = ((t.app.getHttpServer() as Server).address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    await t.dispose();
+  });
+
+  it('answer 400 invalid_request, even when one is valid', async () => {
+    const { token } = await createToken(t, await signIn(t));
+    // supertest would fold the two headers into one: a raw request sends both lines.
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1');
+      let data = '';
+      socket.on('data', (chunk: Buffer) => (data += chunk.toString('utf8')));
+      socket.on('error', reject);
+      socket.on('close', () => resolve(data));
+      socket.write(
+        [
+          `GET ${API}/me HTTP/1.1`,
+          `Host: 127.0.0.1:${port}`,
+          `Authorization: Bearer ${token}`,
+          'Authorization: Bearer tgp_someoneelse',
+          'Connection: close',
+          '',
+          '',
+        ].join('\r\n'),
+      );
+    });
+    expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
+    expect(answer).toMatch(/^www-authenticate: Bearer [^\r\n]*error="invalid_request"/im);
+    expect(answer).toMatch(/^cache-control: no-store/im);
+  });
+});
