@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import Redis from 'ioredis';
 import { API, TestApp, bearer, createToken, signIn, startTestApp } from '../support/test-app';
 
 /**
@@ -99,6 +101,44 @@ describe('Password spraying from one client', () => {
     // … and tokens keep working.
     await t.http().get(`${API}/me`).set(bearer(token)).expect(200);
   }, 60_000);
+});
+
+describe('The per-client sign-in ceiling shared through Redis', () => {
+  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const keys = ['pat:login-client:::ffff:127.0.0.1', 'pat:login-client:127.0.0.1'];
+  let a: TestApp;
+  let b: TestApp;
+  let redis: Redis;
+
+  beforeAll(async () => {
+    redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+    await redis.ping();
+    await redis.del(...keys);
+    const env = { ...DEFAULT_LIMITS, LOGIN_CLIENT_FAILURE_LIMIT: '4', REDIS_URL: redisUrl };
+    a = await startTestApp({ env });
+    b = await startTestApp({ env });
+  });
+  afterAll(async () => {
+    await Promise.all([a?.dispose(), b?.dispose()]);
+    await redis.del(...keys);
+    redis.disconnect();
+  });
+
+  it('counts failed sign-ins with different usernames on one instance against the other', async () => {
+    const attempt = (t: TestApp) =>
+      t.http().post(`${API}/session`).send({ username: randomUUID(), password: 'Summer2026!' });
+    expect((await attempt(a)).status).toBe(401);
+    expect((await attempt(a)).status).toBe(401);
+    expect((await attempt(b)).status).toBe(401);
+    // The fourth failure in all, on B, reaches the shared ceiling of four…
+    expect((await attempt(b)).status).toBe(401);
+    expect((await attempt(b)).status).toBe(429);
+    // …and A learns of it from the shared count at its next failure.
+    expect((await attempt(a)).status).toBe(401);
+    const refused = await attempt(a);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(14 * 60);
+  });
 });
 
 describe('Bearer limiter', () => {
