@@ -5,8 +5,18 @@ import {
 } from './password-hasher';
 
 describe('PasswordHasher', () => {
-  it('verifies what it hashed, and nothing else', async () => {
+  const hashers: PasswordHasher[] = [];
+  const made = () => {
     const hasher = new PasswordHasher();
+    hashers.push(hasher);
+    return hasher;
+  };
+  afterAll(async () => {
+    await Promise.all(hashers.map((h) => h.onModuleDestroy()));
+  });
+
+  it('verifies what it hashed, and nothing else', async () => {
+    const hasher = made();
     const stored = await hasher.hash('correct horse');
     await expect(hasher.verify(stored, 'correct horse')).resolves.toBe(true);
     await expect(hasher.verify(stored, 'wrong horse')).resolves.toBe(false);
@@ -14,7 +24,7 @@ describe('PasswordHasher', () => {
   });
 
   it('refuses a flood beyond its waiting line with 503 instead of queueing it all', async () => {
-    const hasher = new PasswordHasher();
+    const hasher = made();
     const stored = await hasher.hash('correct horse');
     const flood = 3 * MAX_WAITING_HASHES;
     const outcomes = await Promise.allSettled(
