@@ -1018,15 +1018,19 @@ describe('Hostile transport (compressed bodies, cookies, repeated headers) never
               { writesAllowed: true },
             );
             if (status === 400 && harm.kind !== 'intact') {
-              const message = String((sent.response.body as { message?: unknown })?.message);
-              if (
-                !/decompressed|not valid JSON|could not be read|must|should|nests/.test(message)
-              ) {
-                // A 400 from validation names fields; from reading, the problem.
-                if (!(sent.response.body as { errors?: unknown })?.errors) {
-                  throw new Error(`400 without naming the problem: ${message}`);
-                }
-              }
+              // Damage that still decodes reaches the route: a DTO names the fields, the MCP
+              // transport answers a JSON-RPC error; a body that cannot be read names the problem.
+              const answer = sent.response.body as {
+                message?: unknown;
+                errors?: unknown;
+                error?: { message?: unknown };
+              };
+              const message = String(answer?.message ?? answer?.error?.message);
+              const named =
+                /decompressed|not valid JSON|could not be read|must|should|nests/.test(message) ||
+                answer?.errors !== undefined ||
+                (target.url === '/mcp' && typeof answer?.error?.message === 'string');
+              if (!named) throw new Error(`400 without naming the problem: ${message}`);
             }
           },
         ),
