@@ -1,3 +1,7 @@
+import type { Server } from 'node:http';
+import { connect } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { BASE62, checksumOf } from '@pat/tokens/domain';
 import fc from 'fast-check';
 import type { Response } from 'supertest';
@@ -814,6 +818,338 @@ describe('Hostile Authorization headers never cause a 5xx, a crash or a write', 
         adminsBefore,
       );
       expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
+    },
+    PROPERTY_TIMEOUT,
+  );
+});
+
+/** One request written byte for byte on a socket of its own (duplicate headers, raw bodies). */
+async function sendRaw(
+  t: TestApp,
+  port: number,
+  head: { method: string; url: string; headers: Array<[string, string]> },
+  body?: Buffer,
+): Promise<Sent> {
+  const before = await writesSoFar(t);
+  const lines = [
+    `${head.method} ${head.url} HTTP/1.1`,
+    `Host: 127.0.0.1:${port}`,
+    ...head.headers.map(([name, value]) => `${name}: ${value}`),
+    ...(body ? [`Content-Length: ${body.length}`] : []),
+    'Connection: close',
+    '',
+    '',
+  ];
+  const raw = await new Promise<Buffer>((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    // Node may reset the connection right after answering a request it refused early.
+    socket.on('error', (error: NodeJS.ErrnoException) =>
+      ['ECONNRESET', 'EPIPE'].includes(error.code ?? '') ? undefined : reject(error),
+    );
+    socket.on('close', () => resolve(Buffer.concat(chunks)));
+    // Not half-closed: Node drops a request whose client ends its side before the answer.
+    socket.write(
+      Buffer.concat([Buffer.from(lines.join('\r\n'), 'latin1'), body ?? Buffer.alloc(0)]),
+    );
+  });
+  const text = raw.toString('latin1');
+  const split = text.indexOf('\r\n\r\n');
+  const headerLines = text.slice(0, split).split('\r\n');
+  const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(headerLines[0] ?? '')?.[1] ?? 0);
+  if (status === 0) throw new Error(`no HTTP answer to ${head.method} ${head.url}: ${text}`);
+  const headers: Record<string, string> = {};
+  for (const line of headerLines.slice(1)) {
+    const colon = line.indexOf(':');
+    headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  let payload = text.slice(split + 4);
+  if (headers['transfer-encoding'] === 'chunked') {
+    payload = payload.replace(/^[0-9a-f]+\r\n|\r\n[0-9a-f]+\r\n|\r\n0\r\n\r\n$/gi, '');
+  }
+  let parsed: unknown = payload;
+  try {
+    parsed = JSON.parse(payload);
+  } catch {
+    // Not JSON: kept as text for the report.
+  }
+  const writes = (await writesSoFar(t)) - before;
+  await expectAlive(t);
+  return { response: { status, headers, body: parsed } as unknown as Response, writes };
+}
+
+describe('Hostile transport (compressed bodies, cookies, repeated headers) never causes a 5xx', () => {
+  let t: TestApp;
+  let port: number;
+  let admin: string;
+  let validToken: string;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    await t.app.listen(0, '127.0.0.1');
+    port = ((t.app.getHttpServer() as Server).address() as AddressInfo).port;
+    admin = await signIn(t);
+    validToken = (await createToken(t, admin)).token;
+  });
+  afterAll(async () => {
+    await t?.dispose();
+  });
+
+  const BODY_TARGETS: Array<{ method: string; url: string; cookie: boolean; json: string }> = [
+    {
+      method: 'POST',
+      url: `${API}/session`,
+      cookie: false,
+      json: '{"username":"admin","password":"wrong-password"}',
+    },
+    {
+      method: 'POST',
+      url: `${API}/me/tokens`,
+      cookie: true,
+      json: '{"name":"compressed","expiresInDays":7}',
+    },
+    {
+      method: 'PUT',
+      url: `${API}/admin/token-policy`,
+      cookie: true,
+      json: '{"maxLifetimeDays":"x"}',
+    },
+    {
+      method: 'POST',
+      url: '/mcp',
+      cookie: false,
+      json: '{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{}}',
+    },
+  ];
+  const compress: Record<string, (input: Buffer) => Buffer> = {
+    gzip: (input) => gzipSync(input),
+    deflate: (input) => deflateSync(input),
+    br: (input) => brotliCompressSync(input),
+  };
+
+  it(
+    'compressed bodies that are garbage, truncated, flipped or padded: 400/413/415, never a 5xx',
+    async () => {
+      const property = 'compressed bodies';
+      const encoding = fc.oneof(
+        { weight: 6, arbitrary: fc.constantFrom('gzip', 'deflate', 'br') },
+        {
+          weight: 1,
+          arbitrary: fc.constantFrom(
+            'GZIP',
+            'x-gzip',
+            'gzip, gzip',
+            'identity',
+            'zstd',
+            'gzip;q=1',
+          ),
+        },
+      );
+      type Damage =
+        | { kind: 'garbage'; bytes: Uint8Array }
+        | { kind: 'truncated'; keep: number }
+        | { kind: 'flipped'; at: number; bit: number }
+        | { kind: 'padded'; junk: Uint8Array }
+        | { kind: 'bomb'; size: number }
+        | { kind: 'intact' };
+      const damage: fc.Arbitrary<Damage> = fc.oneof(
+        fc.record({
+          kind: fc.constant('garbage' as const),
+          bytes: fc.uint8Array({ maxLength: 300 }),
+        }),
+        fc.record({ kind: fc.constant('truncated' as const), keep: fc.nat() }),
+        fc.record({
+          kind: fc.constant('flipped' as const),
+          at: fc.nat(),
+          bit: fc.integer({ min: 0, max: 7 }),
+        }),
+        fc.record({
+          kind: fc.constant('padded' as const),
+          junk: fc.uint8Array({ minLength: 1, maxLength: 50 }),
+        }),
+        fc.record({
+          kind: fc.constant('bomb' as const),
+          size: fc.integer({ min: 16 * 1024, max: 2_000_000 }),
+        }),
+        fc.constant({ kind: 'intact' as const }),
+      );
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(...BODY_TARGETS),
+          encoding,
+          damage,
+          async (target, contentEncoding, harm) => {
+            const codec = compress[contentEncoding.toLowerCase()] ?? compress.gzip;
+            const plain =
+              harm.kind === 'bomb' ? Buffer.alloc(harm.size, 0x20) : Buffer.from(target.json);
+            const packed = codec(plain);
+            const body =
+              harm.kind === 'garbage'
+                ? Buffer.from(harm.bytes)
+                : harm.kind === 'truncated'
+                  ? packed.subarray(0, harm.keep % packed.length)
+                  : harm.kind === 'flipped'
+                    ? Buffer.from(packed).fill(
+                        packed[harm.at % packed.length] ^ (1 << harm.bit),
+                        harm.at % packed.length,
+                        (harm.at % packed.length) + 1,
+                      )
+                    : harm.kind === 'padded'
+                      ? Buffer.concat([packed, Buffer.from(harm.junk)])
+                      : packed;
+            const headers: Array<[string, string]> = [
+              ['Content-Type', 'application/json'],
+              ['Content-Encoding', contentEncoding],
+            ];
+            if (target.cookie) headers.push(['Cookie', admin]);
+            if (target.url === '/mcp') {
+              headers.push(['Authorization', `Bearer ${validToken}`]);
+              headers.push(['Accept', 'application/json, text/event-stream']);
+            }
+            const sent = await sendRaw(t, port, { ...target, headers }, body);
+            const status = sent.response.status;
+            tally(property, String(status));
+            judge(
+              sent,
+              `${target.method} ${target.url}, Content-Encoding ${contentEncoding}, ` +
+                `${harm.kind}, ${body.length} bytes`,
+              // Intact (or damage that still decodes): the route answers as it would uncompressed.
+              { writesAllowed: true },
+            );
+            if (status === 400 && harm.kind !== 'intact') {
+              // Damage that still decodes reaches the route: a DTO names the fields, the MCP
+              // transport answers a JSON-RPC error; a body that cannot be read names the problem.
+              const answer = sent.response.body as {
+                message?: unknown;
+                errors?: unknown;
+                error?: { message?: unknown };
+              };
+              const message = String(answer?.message ?? answer?.error?.message);
+              const named =
+                /decompressed|not valid JSON|could not be read|must|should|nests/.test(message) ||
+                answer?.errors !== undefined ||
+                (target.url === '/mcp' && typeof answer?.error?.message === 'string');
+              if (!named) throw new Error(`400 without naming the problem: ${message}`);
+            }
+          },
+        ),
+        runParameters(property, 200),
+      );
+    },
+    PROPERTY_TIMEOUT,
+  );
+
+  it(
+    "session cookies in cookie-parser's j: form, and other odd cookies: 401, never a 5xx",
+    async () => {
+      const property = 'j: cookies';
+      const before = await writesSoFar(t);
+      const jsonish = fc.oneof(
+        fc.json({ maxDepth: 3 }).map(asHeaderBytes),
+        fc.constantFrom('{}', '[]', 'null', '1', '"x"', '{"__proto__":{"isAdmin":true}}', '', '{'),
+        fc.string({ unit: headerChar, maxLength: 60 }),
+      );
+      const value = fc.oneof(
+        { weight: 4, arbitrary: jsonish.map((j) => `j:${j}`) },
+        { weight: 2, arbitrary: jsonish.map((j) => `j:${encodeURIComponent(j)}`) },
+        { weight: 1, arbitrary: jsonish.map((j) => `s:j:${j}`) },
+        { weight: 1, arbitrary: fc.string({ unit: headerChar, maxLength: 100 }) },
+      );
+      const cookieHeader = fc
+        .tuple(
+          value,
+          fc.constantFrom('pat_session', 'PAT_SESSION', ' pat_session', 'pat_session '),
+          fc.array(
+            fc.tuple(fc.constantFrom('a', '__proto__', 'constructor', 'pat_session'), value),
+            {
+              maxLength: 3,
+            },
+          ),
+        )
+        .map(([v, name, others]) =>
+          [`${name}=${v}`, ...others.map(([n, o]) => `${n}=${o}`)]
+            .join('; ')
+            .replace(/[\r\n]/g, ''),
+        );
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(
+            { method: 'GET', url: `${API}/me` },
+            { method: 'POST', url: `${API}/me/tokens` },
+            { method: 'GET', url: `${API}/admin/users` },
+          ),
+          cookieHeader,
+          async (target, cookie) => {
+            const headers: Array<[string, string]> = [['Cookie', cookie]];
+            const body =
+              target.method === 'POST' ? Buffer.from('{"name":"x","expiresInDays":7}') : undefined;
+            if (body) headers.push(['Content-Type', 'application/json']);
+            const sent = await sendRaw(t, port, { ...target, headers }, body);
+            tally(property, String(sent.response.status));
+            judge(sent, `${target.method} ${target.url}, Cookie: ${cookie.slice(0, 200)}`, {
+              expect: [401, 400, 431],
+            });
+          },
+        ),
+        runParameters(property, 200),
+      );
+      expect(await writesSoFar(t)).toBe(before);
+    },
+    PROPERTY_TIMEOUT,
+  );
+
+  it(
+    'two or more Authorization headers: 400 invalid_request, even with the valid token among them',
+    async () => {
+      const property = 'repeated Authorization headers';
+      const before = await writesSoFar(t);
+      const one = fc.oneof(
+        fc.constant(`Bearer ${validToken}`),
+        fc.constant(`bearer ${validToken}`),
+        fc.constantFrom('Bearer tgp_nope', 'Bearer', '', ' ', 'Basic YWRtaW46YWRtaW4='),
+        fc.string({ unit: headerChar, maxLength: 60 }).map((s) => s.replace(/[\r\n]/g, '')),
+      );
+      const name = fc.constantFrom(
+        'Authorization',
+        'authorization',
+        'AUTHORIZATION',
+        'AuThOrIzAtIoN',
+      );
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(
+            { method: 'GET', url: `${API}/me` },
+            { method: 'POST', url: `${API}/me/tokens` },
+            { method: 'POST', url: '/mcp' },
+          ),
+          fc.array(fc.tuple(name, one), { minLength: 2, maxLength: 4 }),
+          async (target, authorizations) => {
+            const headers: Array<[string, string]> = [...authorizations];
+            const body =
+              target.method === 'POST'
+                ? Buffer.from(
+                    target.url === '/mcp'
+                      ? '{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{}}'
+                      : '{"name":"x","expiresInDays":7}',
+                  )
+                : undefined;
+            if (body) headers.push(['Content-Type', 'application/json']);
+            if (target.url === '/mcp')
+              headers.push(['Accept', 'application/json, text/event-stream']);
+            const sent = await sendRaw(t, port, { ...target, headers }, body);
+            const what = `${target.method} ${target.url}, ${JSON.stringify(authorizations)}`;
+            tally(property, String(sent.response.status));
+            judge(sent, what, { expect: [400] });
+            const challenge = String(sent.response.headers['www-authenticate'] ?? '');
+            if (!/^Bearer realm="[^"]*", error="invalid_request"/.test(challenge)) {
+              throw new Error(`400 without an invalid_request challenge (${challenge})\n  ${what}`);
+            }
+          },
+        ),
+        runParameters(property, 150),
+      );
+      expect(await writesSoFar(t)).toBe(before);
     },
     PROPERTY_TIMEOUT,
   );

@@ -1,4 +1,11 @@
-import { DynamicModule, INestApplication, RequestMethod, Type } from '@nestjs/common';
+import type { Server } from 'node:http';
+import {
+  DynamicModule,
+  INestApplication,
+  Logger as NestLogger,
+  RequestMethod,
+  Type,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -12,16 +19,19 @@ import {
 import { BootstrapAdminService } from '@pat/identity';
 import { RetiredTokenPrefixes } from '@pat/tokens';
 import { AppConfig, Clock, LineSink, systemClock } from '@pat/shared';
-import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
+import type { NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { ServedHosts, isLoopback, servedHostsOnly } from './http/allowed-hosts';
 import { useJsonBodies } from './http/body-parsing';
+import { stringCookies } from './http/cookies';
 import {
   applyServerTimeouts,
   CONNECTION_LIMITS,
   limitConnections,
   requestDeadline,
+  TimedExpressAdapter,
 } from './http/http-server';
 import { sameOriginForUnsafeMethods } from './http/same-origin';
 import { useWebUi } from './http/web-ui';
@@ -56,6 +66,7 @@ export async function createApp(options: CreateAppOptions): Promise<INestApplica
       logDestination: options.logDestination,
       extraModules: options.extraModules,
     }),
+    new TimedExpressAdapter(),
     // A store that cannot be opened rejects here with its one-line message (see main.ts): no
     // exit from inside Nest, and its stack-trace log stays in the buffer, which is never printed.
     { bodyParser: false, bufferLogs: true, abortOnError: false, autoFlushLogs: false },
@@ -64,10 +75,22 @@ export async function createApp(options: CreateAppOptions): Promise<INestApplica
   app.flushLogs();
   app.disable('x-powered-by');
   if (options.config.trustProxy) app.set('trust proxy', trustProxyValue(options.config.trustProxy));
-  const server = app.getHttpServer();
+  const server: Server = app.getHttpServer();
   applyServerTimeouts(server);
   limitConnections(server, CONNECTION_LIMITS);
+  const hosts = new ServedHosts(options.config.allowedHosts, options.config.host, () => {
+    const address = server.address();
+    return address !== null && typeof address === 'object' ? address.port : null;
+  });
+  if (options.config.allowedHosts.length === 0 && !isLoopback(options.config.host)) {
+    new NestLogger('AllowedHosts').warn(
+      `Bound to ${options.config.host} with ALLOWED_HOSTS unset: any Host is served. ` +
+        'Set ALLOWED_HOSTS to the names clients use, which closes DNS rebinding.',
+    );
+  }
   app.use(app.get(Metrics).middleware());
+  // Answers under /api/v1 and /mcp carry secrets or who-may-do-what: never cached, errors too.
+  app.use([`/${API_PREFIX}`, '/mcp'], noStore);
   const commands = app.get(CommandRunner);
   app.use(
     requestDeadline(options.config.storeTimeoutMs + REQUEST_DEADLINE_MARGIN_MS, (context) =>
@@ -93,10 +116,12 @@ export async function createApp(options: CreateAppOptions): Promise<INestApplica
       },
     }),
   );
-  app.use(sameOriginForUnsafeMethods());
-  app.use('/mcp', mcpOriginCheck(options.config.mcpAllowedOrigins));
+  // Before routing, before anything else reads the request: a Host not served is refused.
+  app.use(servedHostsOnly(hosts));
+  app.use(sameOriginForUnsafeMethods(hosts));
+  app.use('/mcp', mcpOriginCheck(options.config.mcpAllowedOrigins, hosts));
   useJsonBodies(app);
-  app.use(cookieParser());
+  app.use(stringCookies());
   useWebUi(app);
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
@@ -133,6 +158,11 @@ export async function createApp(options: CreateAppOptions): Promise<INestApplica
     throw error;
   }
   return app;
+}
+
+function noStore(_request: Request, response: Response, next: NextFunction): void {
+  response.setHeader('Cache-Control', 'no-store');
+  next();
 }
 
 function trustProxyValue(value: string): boolean | number | string {

@@ -37,29 +37,55 @@ export function useJsonBodies(app: INestApplication): void {
     }
     next();
   });
-  app.use((error: unknown, _request: Request, response: Response, next: NextFunction) => {
-    const type = (error as { type?: string }).type;
+  app.use((error: unknown, request: Request, response: Response, next: NextFunction) => {
+    const failure = error as { type?: string; status?: number; code?: unknown; errno?: unknown };
+    const type = failure.type;
     if (type === 'entity.parse.failed') {
-      response.status(400).json({
-        statusCode: 400,
-        error: 'Bad Request',
-        message: 'The request body is not valid JSON',
-      });
+      badBody(response, 400, 'The request body is not valid JSON');
     } else if (type === 'entity.too.large') {
-      response.status(413).json({
-        statusCode: 413,
-        error: 'Payload Too Large',
-        message: `The request body must be at most ${JSON_BODY_LIMIT}`,
-      });
+      badBody(response, 413, `The request body must be at most ${JSON_BODY_LIMIT}`);
+    } else if (type === 'encoding.unsupported') {
+      badBody(
+        response,
+        415,
+        `Content-Encoding "${String(request.headers['content-encoding'])}" is not supported ` +
+          '(gzip, deflate, br or none)',
+      );
+    } else if (type === undefined && isDecompressionError(failure)) {
+      // zlib's errors (Z_DATA_ERROR, Z_BUF_ERROR, brotli's ERR__ERROR_…) carry no type.
+      badBody(
+        response,
+        400,
+        `The request body could not be decompressed (Content-Encoding ` +
+          `"${String(request.headers['content-encoding'])}"): it is damaged or truncated`,
+      );
     } else if (type !== undefined) {
-      const status = (error as { status?: number }).status ?? 400;
-      response.status(status).json({
-        statusCode: status,
-        error: 'Bad Request',
-        message: 'The request body could not be read',
-      });
+      const status = failure.status !== undefined && failure.status < 500 ? failure.status : 400;
+      badBody(response, status, 'The request body could not be read');
     } else {
       next(error);
     }
   });
+}
+
+const ERROR_NAMES: Record<number, string> = {
+  400: 'Bad Request',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+};
+
+function badBody(response: Response, status: number, message: string): void {
+  response
+    .status(status)
+    .json({ statusCode: status, error: ERROR_NAMES[status] ?? 'Bad Request', message });
+}
+
+/** A zlib or brotli stream error, as body-parser passes it on (status 400, a zlib code). */
+function isDecompressionError(failure: { status?: number; code?: unknown; errno?: unknown }) {
+  return (
+    failure.status === 400 &&
+    typeof failure.code === 'string' &&
+    typeof failure.errno === 'number' &&
+    /^(Z_|ERR__ERROR_|ERR_BROTLI)/.test(failure.code)
+  );
 }

@@ -1,5 +1,7 @@
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http';
 import type { Socket } from 'node:net';
+import type { NestApplicationOptions } from '@nestjs/common';
+import { ExpressAdapter } from '@nestjs/platform-express';
 import type { RequestHandler } from 'express';
 import { CommandContext, formatDuration } from '@pat/shared';
 import { RecordedButNotVisibleError } from '@pat/application';
@@ -23,11 +25,38 @@ export const CONNECTION_LIMITS: ConnectionLimits = {
   maxUnsentBytesPerConnection: 1024 * 1024,
 };
 
+/** Slow or oversized requests are cut off (Node's own limit on header size is 16 kB → 431). */
+export const SERVER_TIMEOUTS = {
+  /** The whole header must have arrived this long after the request began. */
+  headersTimeout: 10_000,
+  /** The whole request, body included. */
+  requestTimeout: 30_000,
+  /**
+   * How often Node looks for requests past those limits. Its default, 30 s, let a header trickled
+   * a byte at a time hold a socket for up to 40 s; at 0.5 s the limits hold to within that.
+   */
+  connectionsCheckingInterval: 500,
+} as const;
+
+/**
+ * Nest's Express adapter, with the HTTP server created with SERVER_TIMEOUTS: the checking
+ * interval can only be given when the server is created (HTTPS and forceCloseConnections,
+ * unused here, keep Nest's own server and get the timeouts without the short interval).
+ */
+export class TimedExpressAdapter extends ExpressAdapter {
+  override initHttpServer(options: NestApplicationOptions): void {
+    if (options?.httpsOptions || options?.forceCloseConnections) {
+      super.initHttpServer(options);
+      return;
+    }
+    this.httpServer = createServer({ ...SERVER_TIMEOUTS }, this.getInstance());
+  }
+}
+
 /** Node's own timeouts: slow or idle clients are cut off instead of holding sockets for ever. */
 export function applyServerTimeouts(server: Server): void {
-  // Slow or oversized requests are cut off (Node's own limit on header size is 16 kB → 431).
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
+  server.headersTimeout = SERVER_TIMEOUTS.headersTimeout;
+  server.requestTimeout = SERVER_TIMEOUTS.requestTimeout;
   // No byte in either direction for this long (e.g. a client that stopped reading): cut.
   server.timeout = 30_000;
 }

@@ -44,19 +44,32 @@ export class McpController {
     await transport.handleRequest(Object.assign(request, { auth }), response, request.body);
   }
 
-  /** No server-initiated stream and no sessions in stateless mode. */
+  /**
+   * No server-initiated stream (GET) and no sessions to end (DELETE) in stateless mode: 405 with
+   * Allow, as the Streamable HTTP transport asks of a server that offers neither. (One handler
+   * per method: Nest keeps only the last of two route decorators stacked on one method.)
+   */
   @Get()
+  @HttpCode(405)
+  noStream(@Res({ passthrough: true }) response: Response) {
+    return methodNotAllowed(response);
+  }
+
   @Delete()
   @HttpCode(405)
-  notAllowed(@Res({ passthrough: true }) response: Response) {
-    response.setHeader('Allow', 'POST');
-    return {
-      jsonrpc: '2.0',
-      error: {
-        code: -32000,
-        message: 'Method not allowed: this MCP server is stateless (POST only)',
-      },
-      id: null,
-    };
+  noSession(@Res({ passthrough: true }) response: Response) {
+    return methodNotAllowed(response);
   }
+}
+
+function methodNotAllowed(response: Response) {
+  response.setHeader('Allow', 'POST');
+  return {
+    jsonrpc: '2.0',
+    error: {
+      code: -32000,
+      message: 'Method not allowed: this MCP server is stateless (POST only)',
+    },
+    id: null,
+  };
 }

@@ -1,17 +1,21 @@
 import type { NextFunction, Request, Response } from 'express';
+import type { ServedHosts } from '../http/allowed-hosts';
 
 /**
  * The MCP transport's DNS-rebinding protection (MCP spec, Streamable HTTP, security warning):
- * a request whose Origin is neither this server itself nor on the allow-list is refused with 403
- * before anything else happens. Requests without Origin (non-browser clients) pass.
+ * a request whose Origin is neither a served host (ALLOWED_HOSTS) nor on MCP_ALLOWED_ORIGINS is
+ * refused with 403 before anything else happens. Requests without Origin (non-browser clients)
+ * pass.
  */
-export function mcpOriginCheck(allowedOrigins: readonly string[]) {
+export function mcpOriginCheck(allowedOrigins: readonly string[], hosts: ServedHosts) {
   const allowed = new Set(allowedOrigins.map((origin) => origin.toLowerCase()));
   return (request: Request, response: Response, next: NextFunction) => {
     const origin = request.headers.origin;
     if (origin === undefined) return next();
-    const sameOrigin = [`http://${request.headers.host}`, `https://${request.headers.host}`];
-    if (allowed.has(origin.toLowerCase()) || sameOrigin.includes(origin.toLowerCase())) {
+    if (
+      allowed.has(origin.toLowerCase()) ||
+      hosts.allowsOrigin(origin.toLowerCase(), request.headers.host)
+    ) {
       return next();
     }
     response.status(403).json({

@@ -8,7 +8,18 @@ import {
   RateLimiterRes,
 } from 'rate-limiter-flexible';
 
-export type FailureKind = 'bearer' | 'login';
+/**
+ * What is counted: failed bearer attempts per client; failed sign-ins per (client, username);
+ * and failed sign-ins per client across all usernames, the ceiling that stops password
+ * spraying (one password tried against many usernames).
+ */
+export type FailureKind = 'bearer' | 'login' | 'login-client';
+
+/** One sign-in attempt as the limits see it: the client and the normalised username key. */
+export interface SignInAttempt {
+  readonly client: string;
+  readonly username: string;
+}
 
 /** 429 with Retry-After (seconds). */
 export class TooManyAttemptsException extends HttpException {
@@ -42,6 +53,7 @@ export class FailureLimiter implements OnModuleDestroy {
     const windows: Record<FailureKind, { points: number; duration: number }> = {
       bearer: { points: config.bearerFailureLimit, duration: 60 },
       login: { points: config.loginFailureLimit, duration: 15 * 60 },
+      'login-client': { points: config.loginClientFailureLimit, duration: 15 * 60 },
     };
     this.redis = config.redisUrl
       ? new Redis(config.redisUrl, {
@@ -64,7 +76,33 @@ export class FailureLimiter implements OnModuleDestroy {
         ? new RateLimiterRedis({ ...options, storeClient: this.redis, insuranceLimiter: memory })
         : memory;
     };
-    this.limiters = { bearer: make('bearer'), login: make('login') };
+    this.limiters = {
+      bearer: make('bearer'),
+      login: make('login'),
+      'login-client': make('login-client'),
+    };
+  }
+
+  /**
+   * Throws 429 if the client may not try to sign in now: over its limit for this username, or
+   * over its ceiling across all usernames (Retry-After: the longer wait). In memory, no I/O, so
+   * it costs nothing before the password check.
+   */
+  assertSignInAllowed({ client, username }: SignInAttempt): void {
+    if (this.blockedUntil.size === 0) return;
+    const wait = Math.max(
+      this.msBlocked('login', signInKey(client, username)),
+      this.msBlocked('login-client', client),
+    );
+    if (wait > 0) throw new TooManyAttemptsException(Math.ceil(wait / 1000));
+  }
+
+  /** Counts one failed sign-in against both limits. */
+  async recordSignInFailure({ client, username }: SignInAttempt): Promise<void> {
+    await Promise.all([
+      this.recordFailure('login', signInKey(client, username)),
+      this.recordFailure('login-client', client),
+    ]);
   }
 
   /**
@@ -73,15 +111,17 @@ export class FailureLimiter implements OnModuleDestroy {
    */
   assertAllowed(kind: FailureKind, keyOf: string | (() => string)): void {
     if (this.blockedUntil.size === 0) return;
-    const key = typeof keyOf === 'string' ? keyOf : keyOf();
+    const wait = this.msBlocked(kind, typeof keyOf === 'string' ? keyOf : keyOf());
+    if (wait > 0) throw new TooManyAttemptsException(Math.ceil(wait / 1000));
+  }
+
+  /** How long the key stays blocked (0: not blocked; an ended block is forgotten). */
+  private msBlocked(kind: FailureKind, key: string): number {
     const until = this.blockedUntil.get(`${kind}:${key}`);
-    if (until === undefined) return;
+    if (until === undefined) return 0;
     const wait = until - Date.now();
-    if (wait <= 0) {
-      this.blockedUntil.delete(`${kind}:${key}`);
-      return;
-    }
-    throw new TooManyAttemptsException(Math.ceil(wait / 1000));
+    if (wait <= 0) this.blockedUntil.delete(`${kind}:${key}`);
+    return Math.max(wait, 0);
   }
 
   /** Counts one failure; at the limit the client is blocked for the rest of the window. */
@@ -104,4 +144,8 @@ export class FailureLimiter implements OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     this.redis?.disconnect();
   }
+}
+
+function signInKey(client: string, username: string): string {
+  return `${client}:${username}`;
 }

@@ -61,13 +61,13 @@ export class SessionController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<UserView> {
-    const attempt = `${clientKey(request)}:${usernameKey(body.username)}`;
-    this.failures.assertAllowed('login', attempt);
+    const attempt = { client: clientKey(request), username: usernameKey(body.username) };
+    this.failures.assertSignInAllowed(attempt);
     const user = await this.readModel.findUserByUsernameKey(usernameKey(body.username));
     // The same work and the same answer whether the user exists or not.
     const valid = await this.passwords.verify(user?.passwordHash ?? null, body.password);
     if (!user || !valid) {
-      await this.failures.recordFailure('login', attempt);
+      await this.failures.recordSignInFailure(attempt);
       throw new UnauthorizedException(LOGIN_FAILED);
     }
     // Signing in proves the password: account changes need no confirmation for a while.
