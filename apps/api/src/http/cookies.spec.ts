@@ -19,16 +19,16 @@ describe('parseCookieHeader', () => {
     expect(parseCookieHeader('a=x%20y; b=%E0%A4%A').b).toBe('%E0%A4%A');
   });
 
-  it('takes the first of a repeated name, skips pairs without =, unquotes', () => {
-    const cookies = parseCookieHeader('a=1; junk; a=2; q="quoted"; =nameless');
-    expect({ ...cookies }).toEqual({ a: '1', q: 'quoted' });
+  it('takes the first of a repeated name and skips pairs without =', () => {
+    const cookies = parseCookieHeader('a=1; junk; a=2');
+    expect({ ...cookies }).toEqual({ a: '1' });
   });
 
   it('treats __proto__ as an ordinary name', () => {
     const cookies = parseCookieHeader('__proto__=x; constructor=y');
     expect(cookies.__proto__).toBe('x');
     expect(cookies.constructor).toBe('y');
-    expect(Object.getPrototypeOf(cookies)).toBeNull();
+    expect(cookies instanceof Object).toBe(false);
   });
 
   it('is empty without a header', () => {

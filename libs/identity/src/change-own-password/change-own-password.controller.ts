@@ -53,8 +53,8 @@ export class ChangeOwnPasswordController {
     @Req() request: Request,
   ): Promise<void> {
     // Limited like sign-in: a stolen session cookie cannot be used to guess the password.
-    const attempt = `${clientKey(request)}:${usernameKey(principal.username)}`;
-    this.failures.assertAllowed('login', attempt);
+    const attempt = { client: clientKey(request), username: usernameKey(principal.username) };
+    this.failures.assertSignInAllowed(attempt);
     const result = await this.commandBus.execute(
       new ChangeOwnPasswordCommand(
         principal.userId,
@@ -64,7 +64,7 @@ export class ChangeOwnPasswordController {
       ),
     );
     if (result === 'wrong_password') {
-      await this.failures.recordFailure('login', attempt);
+      await this.failures.recordSignInFailure(attempt);
       throw new ForbiddenException(PASSWORD_NOT_CORRECT);
     }
     await this.sessions.passwordChanged(principal.userId, principal);

@@ -100,12 +100,12 @@ export class SessionController {
     @Req() request: Request,
   ): Promise<ConfirmedView> {
     // The same limit as sign-in: a stolen session cookie cannot be used to guess the password.
-    const attempt = `${clientKey(request)}:${usernameKey(principal.username)}`;
-    this.failures.assertAllowed('login', attempt);
+    const attempt = { client: clientKey(request), username: usernameKey(principal.username) };
+    this.failures.assertSignInAllowed(attempt);
     const user = await this.readModel.findUserById(principal.userId);
     const valid = await this.passwords.verify(user?.passwordHash ?? null, body.password);
     if (!user || !valid) {
-      await this.failures.recordFailure('login', attempt);
+      await this.failures.recordSignInFailure(attempt);
       // 403, not 401: the session stays valid, only this proof failed.
       throw new ForbiddenException(PASSWORD_NOT_CORRECT);
     }
