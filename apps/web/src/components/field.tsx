@@ -115,3 +115,42 @@ export function otherMessages(
     .filter(([field]) => !shown.includes(field))
     .flatMap(([, messages]) => messages);
 }
+
+/** A labelled password input: `current` to prove a password, `new` to set one. */
+export function PasswordField({
+  label,
+  purpose,
+  value,
+  onValue,
+  hint,
+  errors,
+  optional,
+  autoFocus,
+  narrow,
+}: {
+  label: string;
+  purpose: 'current' | 'new';
+  value: string;
+  onValue: (value: string) => void;
+  hint?: ComponentChildren;
+  errors?: readonly string[];
+  optional?: boolean;
+  autoFocus?: boolean;
+  narrow?: boolean;
+}) {
+  return (
+    <Field label={label} hint={hint} errors={errors} optional={optional}>
+      {(control) => (
+        <input
+          {...control}
+          class={narrow ? 'input input-narrow' : 'input'}
+          type="password"
+          autoComplete={`${purpose}-password`}
+          value={value}
+          onInput={(event) => onValue(event.currentTarget.value)}
+          autoFocus={autoFocus}
+        />
+      )}
+    </Field>
+  );
+}

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, onReauthenticationRequired } from '../api';
 import { asApiError } from '../resource';
 import { Dialog } from './dialog';
-import { Field } from './field';
+import { PasswordField } from './field';
 import { Alert } from './ui';
 
 /**
@@ -61,19 +61,13 @@ function ReauthenticateDialog({ onDone }: { onDone: (confirmed: boolean) => void
       >
         <div class="dialog-body">
           {error && <Alert>{error}</Alert>}
-          <Field label="Your password">
-            {(control) => (
-              <input
-                {...control}
-                class="input"
-                type="password"
-                autoComplete="current-password"
-                value={password}
-                onInput={(event) => setPassword(event.currentTarget.value)}
-                autoFocus
-              />
-            )}
-          </Field>
+          <PasswordField
+            label="Your password"
+            purpose="current"
+            value={password}
+            onValue={setPassword}
+            autoFocus
+          />
         </div>
         <footer class="dialog-footer">
           <button

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api';
-import { Field, fieldMessages } from '../components/field';
+import { PasswordField, fieldMessages } from '../components/field';
 import { notify } from '../components/toasts';
 import { Alert, Card } from '../components/ui';
 import { asApiError } from '../resource';
@@ -50,49 +50,28 @@ export function ChangePasswordCard() {
         }}
       >
         {formError && <Alert>{formError}</Alert>}
-        <Field
+        <PasswordField
           label="Current password"
           errors={fieldMessages(fields, 'currentPassword', 'Current password')}
-        >
-          {(control) => (
-            <input
-              {...control}
-              class="input"
-              type="password"
-              autoComplete="current-password"
-              value={form.currentPassword}
-              onInput={(event) => set({ currentPassword: event.currentTarget.value })}
-            />
-          )}
-        </Field>
-        <Field
+          purpose="current"
+          value={form.currentPassword}
+          onValue={(value) => set({ currentPassword: value })}
+        />
+        <PasswordField
           label="New password"
           hint="At least 8 characters, no spaces."
           errors={fieldMessages(fields, 'newPassword', 'New password')}
-        >
-          {(control) => (
-            <input
-              {...control}
-              class="input"
-              type="password"
-              autoComplete="new-password"
-              value={form.newPassword}
-              onInput={(event) => set({ newPassword: event.currentTarget.value })}
-            />
-          )}
-        </Field>
-        <Field label="Repeat the new password" errors={fields.repeated}>
-          {(control) => (
-            <input
-              {...control}
-              class="input"
-              type="password"
-              autoComplete="new-password"
-              value={form.repeated}
-              onInput={(event) => set({ repeated: event.currentTarget.value })}
-            />
-          )}
-        </Field>
+          purpose="new"
+          value={form.newPassword}
+          onValue={(value) => set({ newPassword: value })}
+        />
+        <PasswordField
+          label="Repeat the new password"
+          errors={fields.repeated}
+          purpose="new"
+          value={form.repeated}
+          onValue={(value) => set({ repeated: value })}
+        />
         <div class="form-actions">
           <button
             type="submit"

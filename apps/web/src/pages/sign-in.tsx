@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api';
-import { Field } from '../components/field';
+import { Field, PasswordField } from '../components/field';
 import { KeyIcon } from '../components/icons';
 import { Alert } from '../components/ui';
 import { asApiError } from '../resource';
@@ -59,18 +59,12 @@ export function SignInPage({ onSignedIn }: { onSignedIn: () => void }) {
               />
             )}
           </Field>
-          <Field label="Password">
-            {(control) => (
-              <input
-                {...control}
-                class="input"
-                type="password"
-                autoComplete="current-password"
-                value={password}
-                onInput={(event) => setPassword(event.currentTarget.value)}
-              />
-            )}
-          </Field>
+          <PasswordField
+            label="Password"
+            purpose="current"
+            value={password}
+            onValue={setPassword}
+          />
           <button type="submit" class="button button-primary button-block" disabled={busy}>
             {busy ? 'Signing in…' : 'Sign in'}
           </button>

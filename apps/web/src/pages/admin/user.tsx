@@ -1,6 +1,12 @@
 import { useState } from 'preact/hooks';
 import { api, type Me, type Token, type User, type UserChanges } from '../../api';
-import { Checkbox, Field, fieldMessages, otherMessages } from '../../components/field';
+import {
+  Checkbox,
+  Field,
+  PasswordField,
+  fieldMessages,
+  otherMessages,
+} from '../../components/field';
 import { KeyIcon } from '../../components/icons';
 import { RevokeTokenDialog } from '../../components/revoke-token-dialog';
 import { notify } from '../../components/toasts';
@@ -166,23 +172,16 @@ function EditUser({
             )}
           </Field>
         </div>
-        <Field
+        <PasswordField
           label="New password"
           optional
           hint="Leave empty to keep the current password."
           errors={fieldMessages(fields, 'password', 'Password')}
-        >
-          {(control) => (
-            <input
-              {...control}
-              class="input input-narrow"
-              type="password"
-              autoComplete="new-password"
-              value={password}
-              onInput={(event) => setPassword(event.currentTarget.value)}
-            />
-          )}
-        </Field>
+          purpose="new"
+          value={password}
+          onValue={setPassword}
+          narrow
+        />
         <fieldset class="fieldset">
           <legend class="field-label">Access</legend>
           <Checkbox

@@ -1,7 +1,13 @@
 import { useState } from 'preact/hooks';
 import { api, type Me, type NewUser, type User } from '../../api';
 import { ConfirmDialog, Dialog } from '../../components/dialog';
-import { Checkbox, Field, fieldMessages, otherMessages } from '../../components/field';
+import {
+  Checkbox,
+  Field,
+  PasswordField,
+  fieldMessages,
+  otherMessages,
+} from '../../components/field';
 import { PlusIcon, TrashIcon, UsersIcon } from '../../components/icons';
 import { notify } from '../../components/toasts';
 import { Alert, Badge, EmptyState, LoadError, Loading, PageHeader } from '../../components/ui';
@@ -224,22 +230,14 @@ function NewUserDialog({
               />
             )}
           </Field>
-          <Field
+          <PasswordField
             label="Password"
             hint="At least 8 characters, no spaces. Share it with the person securely."
             errors={fieldMessages(fields, 'password', 'Password')}
-          >
-            {(control) => (
-              <input
-                {...control}
-                class="input"
-                type="password"
-                autoComplete="new-password"
-                value={form.password}
-                onInput={(event) => set({ password: event.currentTarget.value })}
-              />
-            )}
-          </Field>
+            purpose="new"
+            value={form.password}
+            onValue={(value) => set({ password: value })}
+          />
           <div class="field-row">
             <Field label="Name" optional errors={fieldMessages(fields, 'name', 'Name')}>
               {(control) => (
