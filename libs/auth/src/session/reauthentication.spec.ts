@@ -1,4 +1,4 @@
-import { isProvenWithin, outlivedItsPassword } from './reauthentication';
+import { CLOCK_SKEW_TOLERANCE_MS, isProvenWithin, outlivedItsPassword } from './reauthentication';
 
 describe('re-authentication window', () => {
   const now = new Date('2026-03-01T12:00:00.000Z');
@@ -12,10 +12,15 @@ describe('re-authentication window', () => {
     expect(isProvenWithin(ago(WINDOW * 6), now, WINDOW)).toBe(false);
   });
 
-  it('fails closed: never proven, unreadable or in the future is not proven', () => {
+  it('fails closed: never proven, unreadable or further in the future than clocks drift', () => {
     expect(isProvenWithin(null, now, WINDOW)).toBe(false);
     expect(isProvenWithin('not a time', now, WINDOW)).toBe(false);
-    expect(isProvenWithin(ago(-1), now, WINDOW)).toBe(false);
+    expect(isProvenWithin(ago(-CLOCK_SKEW_TOLERANCE_MS - 1), now, WINDOW)).toBe(false);
+  });
+
+  it('counts a proof stamped by an instance whose clock is a little ahead', () => {
+    expect(isProvenWithin(ago(-1), now, WINDOW)).toBe(true);
+    expect(isProvenWithin(ago(-CLOCK_SKEW_TOLERANCE_MS), now, WINDOW)).toBe(true);
   });
 });
 

@@ -4,15 +4,22 @@
  */
 
 /**
- * Whether a password proven at `provenAt` (null: never) still counts at `now`. A proof from the
- * future (the clock stepped back, or a forged row) does not count: fail closed.
+ * How far ahead of this instance's clock a proof may be: another instance's clock a little ahead
+ * must not make a fresh sign-in look unproven (several instances share one session store).
+ */
+export const CLOCK_SKEW_TOLERANCE_MS = 60_000;
+
+/**
+ * Whether a password proven at `provenAt` (null: never) still counts at `now`. A proof further in
+ * the future than clocks drift apart (the clock stepped back, or a forged row) does not count:
+ * fail closed.
  */
 export function isProvenWithin(provenAt: string | null, now: Date, windowMs: number): boolean {
   if (provenAt === null) return false;
   const proven = Date.parse(provenAt);
   if (Number.isNaN(proven)) return false;
   const age = now.getTime() - proven;
-  return age >= 0 && age < windowMs;
+  return age >= -CLOCK_SKEW_TOLERANCE_MS && age < windowMs;
 }
 
 /**
