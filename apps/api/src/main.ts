@@ -1,11 +1,16 @@
 import { ConfigurationError, loadConfig } from '@pat/shared';
 import { createApp } from './app';
+import { checkListenAddress, listenAddressError } from './http/listen-address';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
+  // A bad HOST or a taken PORT is told before the stores are opened and waited for.
+  await checkListenAddress(config.host, config.port);
   const app = await createApp({ config });
   app.enableShutdownHooks();
-  await app.listen(config.port, config.host);
+  await app.listen(config.port, config.host).catch((error: unknown) => {
+    throw listenAddressError(error, config.host, config.port) ?? error;
+  });
   process.stdout.write(
     `Personal Access Token service listening on http://${config.host}:${config.port} ` +
       `(data in ${config.dataDir})\n`,

@@ -18,11 +18,29 @@ import {
 import { SESSION_STORE, SessionStore, SqliteSessionStore } from '@pat/auth';
 import { MongoSessionStore } from '@pat/auth/session/mongo-session-store';
 import { EVENT_STORE, EventStore, SqliteEventStore } from '@pat/event-store';
-import { EventStoreDbEventStore } from '@pat/event-store/eventstoredb/eventstoredb-event-store';
+import {
+  EventStoreDbEventStore,
+  isEventStoreDbUnreachable,
+  serverAddress,
+} from '@pat/event-store/eventstoredb/eventstoredb-event-store';
 import { projectProjectEvents, projectUserEvents } from '@pat/identity';
-import { READ_MODEL, ReadModel, SqliteReadModel, openOnFirstUse } from '@pat/read-model';
+import {
+  READ_MODEL,
+  ReadModel,
+  ReadModelUnavailableError,
+  SqliteReadModel,
+  openOnFirstUse,
+} from '@pat/read-model';
 import { MongoReadModel } from '@pat/read-model/mongo/mongo-read-model';
-import { APP_CONFIG, AppConfig, CLOCK, Clock, openEmbeddedStore } from '@pat/shared';
+import {
+  APP_CONFIG,
+  AppConfig,
+  CLOCK,
+  Clock,
+  StartupDeadline,
+  openEmbeddedStore,
+  waitForStore,
+} from '@pat/shared';
 import { projectTokenEvents } from '@pat/tokens';
 
 export const ALL_PROJECTORS: Projector[] = [
@@ -54,12 +72,15 @@ export class BackendsModule implements OnApplicationShutdown {
     options: { readModelOnFirstUse?: boolean } = {},
   ): DynamicModule {
     const readModelFile = join(config.dataDir, 'read-model.sqlite');
+    // One bound for the whole start: servers not answering by then end it (STARTUP_TIMEOUT_SECONDS).
+    const startup = new StartupDeadline(config.startupTimeoutMs);
     const embeddedReadModel = () =>
       openEmbeddedStore(
         {
           store: 'the read model',
           filename: readModelFile,
           ifDeleted: 'it is rebuilt from the event log at the next start',
+          setting: 'DATA_DIR',
         },
         () => new SqliteReadModel({ filename: readModelFile }),
       );
@@ -70,47 +91,70 @@ export class BackendsModule implements OnApplicationShutdown {
         { provide: CLOCK, useValue: clock },
         {
           provide: EVENT_STORE,
-          useFactory: (): EventStore => {
+          useFactory: async (): Promise<EventStore> => {
             if (!config.eventStoreConnectionString) {
               const filename = join(config.dataDir, 'events.sqlite');
               return openEmbeddedStore(
-                { store: 'the event log', filename, ifDeleted: null },
+                { store: 'the event log', filename, ifDeleted: null, setting: 'DATA_DIR' },
                 () => new SqliteEventStore({ filename }),
               );
             }
             const logger = new Logger('EventStoreDB');
-            return new EventStoreDbEventStore(config.eventStoreConnectionString, {
+            const store = new EventStoreDbEventStore(config.eventStoreConnectionString, {
               onSubscriptionDropped: (error, retryInMs) =>
                 logger.warn(
                   `Subscription dropped (${error instanceof Error ? error.message : 'error'}); ` +
                     `resubscribing in ${retryInMs} ms`,
                 ),
             });
+            try {
+              // The client connects on its first call: wait here, with progress lines, rather
+              // than have the first read of the start hang or fail on a server still starting.
+              await waitForStore({
+                store: 'EventStoreDB',
+                location: serverAddress(config.eventStoreConnectionString),
+                setting: 'EVENTSTORE_CONNECTION_STRING',
+                deadline: startup,
+                attempt: () => store.ping(),
+                isRetryable: isEventStoreDbUnreachable,
+              });
+            } catch (error) {
+              await store.close().catch(() => undefined);
+              throw error;
+            }
+            return store;
           },
         },
         {
           provide: READ_MODEL,
           useFactory: async (): Promise<ReadModel> =>
             config.mongodbUri
-              ? MongoReadModel.connect(config.mongodbUri, {
-                  operationTimeoutMs: config.storeTimeoutMs,
-                })
+              ? waitForMongo(config.mongodbUri, startup, () =>
+                  MongoReadModel.connect(config.mongodbUri!, {
+                    operationTimeoutMs: config.storeTimeoutMs,
+                  }),
+                )
               : options.readModelOnFirstUse
                 ? openOnFirstUse(embeddedReadModel, resolve(readModelFile))
                 : embeddedReadModel(),
         },
         {
           provide: SESSION_STORE,
+          // After the read model: on MongoDB its wait is the one that prints progress lines.
+          inject: [READ_MODEL],
           useFactory: async (): Promise<SessionStore> =>
             config.mongodbUri
-              ? MongoSessionStore.connect(config.mongodbUri, {
-                  operationTimeoutMs: config.storeTimeoutMs,
-                })
+              ? waitForMongo(config.mongodbUri, startup, () =>
+                  MongoSessionStore.connect(config.mongodbUri!, {
+                    operationTimeoutMs: config.storeTimeoutMs,
+                  }),
+                )
               : openEmbeddedStore(
                   {
                     store: 'the session store',
                     filename: join(config.dataDir, 'sessions.sqlite'),
                     ifDeleted: 'signed-in browser sessions end',
+                    setting: 'DATA_DIR',
                   },
                   () =>
                     new SqliteSessionStore({ filename: join(config.dataDir, 'sessions.sqlite') }),
@@ -144,4 +188,30 @@ export class BackendsModule implements OnApplicationShutdown {
       this.sessionStore.close(),
     ]);
   }
+}
+
+/**
+ * Connects to MongoDB within the start's bound, a new connection per attempt (mongoose does not
+ * retry a first connection); each attempt is bounded by the driver's serverSelectionTimeoutMS.
+ */
+function waitForMongo<T extends { close(): Promise<void> }>(
+  uri: string,
+  deadline: StartupDeadline,
+  connect: () => Promise<T>,
+): Promise<T> {
+  return waitForStore({
+    store: 'MongoDB',
+    location: mongoAddress(uri),
+    setting: 'MONGODB_URI',
+    deadline,
+    attempt: connect,
+    isRetryable: (error) => error instanceof ReadModelUnavailableError,
+    discard: (late) => void late.close().catch(() => undefined),
+  });
+}
+
+/** `mongodb://user:secret@host:27017/pat?x=y` → `mongodb://host:27017/pat`. */
+function mongoAddress(uri: string): string {
+  const match = /^([a-z+]+:\/\/)(?:[^@/]*@)?([^/?]*)(\/[^?]*)?/i.exec(uri);
+  return match ? `${match[1]}${match[2]}${match[3] ?? ''}` : 'MongoDB';
 }

@@ -165,6 +165,12 @@ const schema = z.object({
       message: 'must be one of fatal, error, warn, info, debug, trace, silent',
     })
     .default('info'),
+  STARTUP_TIMEOUT_SECONDS: z.coerce
+    .number({ message: 'must be a number of seconds' })
+    .int('must be a whole number of seconds')
+    .min(1, 'must be from 1 to 3600 (seconds)')
+    .max(3600, 'must be from 1 to 3600 (seconds)')
+    .default(60),
 });
 
 /**
@@ -248,6 +254,11 @@ export interface AppConfig {
    * unavailable (503); requests are cut off with a 503 shortly after it (a backstop).
    */
   readonly storeTimeoutMs: number;
+  /**
+   * How long the start waits for EventStoreDB and MongoDB to answer (retrying, with a progress
+   * line per attempt) before it gives up with one line naming the variable.
+   */
+  readonly startupTimeoutMs: number;
 }
 
 export const APP_CONFIG = Symbol('AppConfig');
@@ -259,17 +270,26 @@ export class ConfigurationError extends Error {
   }
 }
 
-/** Parses the environment; throws a ConfigurationError whose message is the one line to print. */
+/**
+ * Parses the environment; throws a ConfigurationError whose message is the one line to print,
+ * naming every bad variable at once (the first problem of each) so that one restart fixes all.
+ */
 export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const variable = String(issue.path[0]);
-    const given = env[variable];
-    throw new ConfigurationError(
-      `Invalid configuration: ${variable} ${issue.message}` +
-        (given !== undefined && !/PASSWORD/.test(variable) ? ` (got "${given}")` : ''),
-    );
+    const problems = new Map<string, string>();
+    for (const issue of parsed.error.issues) {
+      const variable = String(issue.path[0]);
+      if (problems.has(variable)) continue;
+      const given = env[variable];
+      problems.set(
+        variable,
+        `${variable} ${issue.message}` +
+          // A password is never echoed, not even a wrong one.
+          (given !== undefined && !/PASSWORD/.test(variable) ? ` (got "${given}")` : ''),
+      );
+    }
+    throw new ConfigurationError(`Invalid configuration: ${[...problems.values()].join('; ')}`);
   }
   const c = parsed.data;
   return {
@@ -297,5 +317,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     trustProxy: c.TRUST_PROXY === '' ? undefined : c.TRUST_PROXY,
     tokenUsageIntervalMs: c.TOKEN_USAGE_INTERVAL_SECONDS * 1000,
     storeTimeoutMs: c.STORE_TIMEOUT_MS,
+    startupTimeoutMs: c.STARTUP_TIMEOUT_SECONDS * 1000,
   };
 }

@@ -8,6 +8,8 @@ export * from './file-identity';
 export * from './sqlite-error';
 export * from './startup-error';
 export * from './sqlite-open';
+export * from './directory';
+export * from './startup-wait';
 export * from './deadline';
 export * from './instant';
 export * from './visible-name';

@@ -35,6 +35,8 @@ export interface EmbeddedStoreFile {
    * which the message then offers; null for the event log, which nothing can rebuild.
    */
   readonly ifDeleted: string | null;
+  /** The variable that names the file's folder (DATA_DIR): the one line names it. */
+  readonly setting?: string;
 }
 
 /**
@@ -48,6 +50,17 @@ export function openEmbeddedStore<T>(file: EmbeddedStoreFile, open: () => T): T 
   } catch (error) {
     const code = sqliteErrorCode(error) ?? fileSystemErrorCode(error);
     if (!code) throw error;
+    const folderProblem = folderProblemOf(error, dirname(file.filename));
+    if (folderProblem) {
+      // The folder itself cannot be made: nothing about the file helps, only another folder.
+      const setting = file.setting ?? 'the data folder';
+      throw new StoreOpenError(
+        `${capitalized(file.store)} ${file.filename} cannot be created: ${setting} ` +
+          `${dirname(file.filename)} ${folderProblem}. Set ${setting} to a folder this process ` +
+          `can write (it is created if missing).`,
+        { cause: error },
+      );
+    }
     const hint =
       volumeProblem(file.filename) ??
       (sqliteErrorCode(error) ? sqliteErrorHint(code) : ` (${(error as Error).message})`);
@@ -56,11 +69,25 @@ export function openEmbeddedStore<T>(file: EmbeddedStoreFile, open: () => T): T 
         `its -wal and -shm files (${file.ifDeleted}).`
       : `It is the system of record and cannot be rebuilt: do not delete it; free space, fix ` +
         `permissions or restore it from a backup.`;
+    const where = file.setting ? ` (in ${file.setting} ${dirname(file.filename)})` : '';
     throw new StoreOpenError(
-      `${capitalized(file.store)} ${file.filename} cannot be opened: ${code}${hint}. ${advice}`,
+      `${capitalized(file.store)} ${file.filename}${where} cannot be opened: ${code}${hint}. ${advice}`,
       { cause: error },
     );
   }
+}
+
+/** What is wrong with the folder when creating it failed (ensureDirectory's errors), or null. */
+function folderProblemOf(error: unknown, folder: string): string | null {
+  const { code, syscall, path } = error as NodeJS.ErrnoException;
+  if (syscall !== 'mkdir' || typeof code !== 'string') return null;
+  const at = typeof path === 'string' ? path : folder;
+  if (code === 'ENOTDIR' || code === 'EEXIST') {
+    return at === folder ? 'is a file, not a folder' : `lies under ${at}, which is a file`;
+  }
+  if (code === 'EROFS') return `cannot be created: ${at} is on a read-only volume`;
+  if (code === 'EACCES') return `cannot be created: no permission to write in ${dirname(at)}`;
+  return `cannot be created (${code} on mkdir ${at})`;
 }
 
 /** What the file's volume says, which beats guessing from the code: read-only, or full. */

@@ -1,7 +1,6 @@
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { FileIdentity, sqliteErrorCode, sqliteErrorHint } from '@pat/shared';
+import { FileIdentity, ensureDirectory, sqliteErrorCode, sqliteErrorHint } from '@pat/shared';
 import { ReadModelUnavailableError } from '@pat/read-model';
 import type { SessionRecord, SessionStore } from './session-store.port';
 
@@ -22,7 +21,7 @@ export class SqliteSessionStore implements SessionStore {
   private readonly statements;
 
   constructor(options: { filename: string }) {
-    if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true });
+    if (options.filename !== ':memory:') ensureDirectory(dirname(options.filename));
     this.db = new Database(options.filename);
     this.file = new FileIdentity(options.filename);
     this.filename = options.filename;

@@ -741,7 +741,7 @@ function toPortEvent(event: ClientRecordedEvent, commitPosition?: bigint): Recor
 }
 
 /** `esdb://user:secret@host:2113?tls=false` → `esdb://host:2113`: never a credential in a message. */
-function serverAddress(connectionString: string): string {
+export function serverAddress(connectionString: string): string {
   const match = /^([a-z+]+:\/\/)(?:[^@/]*@)?([^/?]*)/i.exec(connectionString);
   return match ? `${match[1]}${match[2]}` : 'EventStoreDB';
 }
@@ -779,6 +779,16 @@ function isTransient(error: unknown): boolean {
       (normalized.message.startsWith('Failed to discover') ||
         (normalized as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE'))
   );
+}
+
+/**
+ * Whether an error of this adapter means the server could not be reached or did not answer
+ * (worth waiting for at start), as opposed to refusing (denied access, a protocol error).
+ */
+export function isEventStoreDbUnreachable(error: unknown): boolean {
+  if (!(error instanceof EventStoreUnavailableError)) return isTransient(error);
+  const cause = (error as { cause?: unknown }).cause;
+  return cause === undefined || isTransient(cause);
 }
 
 function toPortError(

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import {
   FULL_CHECK_MAX_BYTES,
   FileIdentity,
+  ensureDirectory,
   fileBytes,
   isDamagedSqliteCode,
   sqliteErrorCode,
@@ -99,7 +100,7 @@ export class SqliteEventStore implements EventStore {
 
   constructor(options: SqliteEventStoreOptions) {
     refuseIfMarkedDamaged(options.filename);
-    if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true });
+    if (options.filename !== ':memory:') ensureDirectory(dirname(options.filename));
     this.location = options.filename === ':memory:' ? ':memory:' : resolve(options.filename);
     this.filename = options.filename;
     this.db = this.refusedIfUnusable(() => new Database(options.filename));

@@ -1,9 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import {
   FULL_CHECK_MAX_BYTES,
   FileIdentity,
+  ensureDirectory,
   fileBytes,
   isDamagedSqliteCode,
   sqliteErrorCode,
@@ -132,7 +132,7 @@ export class SqliteReadModel implements ReadModel {
   ) => number;
 
   constructor(options: SqliteReadModelOptions) {
-    if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true });
+    if (options.filename !== ':memory:') ensureDirectory(dirname(options.filename));
     this.location = options.filename === ':memory:' ? ':memory:' : resolve(options.filename);
     this.db = new Database(options.filename);
     this.file = new FileIdentity(options.filename);
