@@ -64,14 +64,15 @@ describe('waitForStore', () => {
     const discarded: string[] = [];
     let answer: ((value: string) => void) | undefined;
     const wait: StoreWait<string> = {
-      ...base(lines, 2000),
+      ...base(lines, 3500),
       attempt: () => new Promise<string>((resolve) => (answer = resolve)),
       discard: (late) => discarded.push(late),
     };
     const failure = await waitForStore(wait).catch((error: unknown) => error);
-    expect((failure as Error).message).toMatch(/did not answer within 2 s .*last: no answer/);
+    expect((failure as Error).message).toMatch(/did not answer within 3.5 s .*last: no answer/);
     expect(lines).toEqual([
-      'Waiting for EventStoreDB at esdb://127.0.0.1:1 (attempt 1, no answer for 1.5 s)',
+      'Waiting for EventStoreDB at esdb://127.0.0.1:1 (attempt 1, no answer for 1 s)',
+      'Waiting for EventStoreDB at esdb://127.0.0.1:1 (attempt 1, no answer for 3 s)',
     ]);
     answer!('late connection');
     await new Promise((resolve) => setImmediate(resolve));

@@ -38,8 +38,12 @@ export interface StoreWait<T> {
   readonly report?: (line: string) => void;
 }
 
-/** No line for this long while an attempt has not answered: a "still waiting" line. */
-export const PROGRESS_INTERVAL_MS = 1500;
+/**
+ * An attempt without an answer says so after FIRST_PROGRESS_MS (a first line well within 2 s of
+ * the start), then every PROGRESS_INTERVAL_MS.
+ */
+export const FIRST_PROGRESS_MS = 1000;
+export const PROGRESS_INTERVAL_MS = 2000;
 /** Pauses between attempts: quick at first, then every PROGRESS_INTERVAL_MS. */
 const RETRY_DELAYS_MS = [500, 1000, 2000];
 
@@ -48,8 +52,8 @@ const reportToStderr = (line: string) => process.stderr.write(`${line}\n`);
 /**
  * Runs attempts until one succeeds, a failure is not retryable, or the deadline passes. Each
  * failed attempt prints one progress line ("Waiting for EventStoreDB at … (attempt 3, next in
- * 2 s): why"), and an attempt without an answer prints one every PROGRESS_INTERVAL_MS, so a start
- * is never silent for longer. Giving up throws a StoreStartupError naming the variables.
+ * 2 s): why"), and an attempt without an answer prints one now and then, so a start
+ * is never silent for long. Giving up throws a StoreStartupError naming the variables.
  */
 export async function waitForStore<T>(wait: StoreWait<T>): Promise<T> {
   const report = wait.report ?? reportToStderr;
@@ -103,18 +107,23 @@ function attemptWithin<T>(
     const finish = (outcome: Outcome<T>) => {
       if (settled) return;
       settled = true;
-      clearInterval(heartbeat);
+      clearTimeout(heartbeat!);
       clearTimeout(cutOff);
       resolve(outcome);
     };
-    let silentTicks = 0;
-    const heartbeat = setInterval(() => {
-      silentTicks += 1;
-      report(
-        `Waiting for ${label} (attempt ${attempt}, no answer for ` +
-          `${seconds(silentTicks * PROGRESS_INTERVAL_MS)})`,
+    let silentMs = FIRST_PROGRESS_MS;
+    let heartbeat: NodeJS.Timeout;
+    const beat = () => {
+      heartbeat = setTimeout(
+        () => {
+          report(`Waiting for ${label} (attempt ${attempt}, no answer for ${seconds(silentMs)})`);
+          silentMs += PROGRESS_INTERVAL_MS;
+          beat();
+        },
+        silentMs === FIRST_PROGRESS_MS ? FIRST_PROGRESS_MS : PROGRESS_INTERVAL_MS,
       );
-    }, PROGRESS_INTERVAL_MS);
+    };
+    beat();
     // The deadline passed with the attempt still out: given up, its late answer discarded.
     const cutOff = setTimeout(() => finish({ ok: false }), wait.deadline.remainingMs());
     let work: Promise<T>;
