@@ -4,7 +4,7 @@ import { checkListenAddress, listenAddressError } from './http/listen-address';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  // A bad HOST or a taken PORT is told before the stores are opened and waited for.
+  // A HOST that names nothing is told before the stores are opened and waited for.
   await checkListenAddress(config.host, config.port);
   const app = await createApp({ config });
   app.enableShutdownHooks();

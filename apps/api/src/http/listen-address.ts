@@ -1,5 +1,4 @@
 import { lookup } from 'node:dns/promises';
-import { createServer } from 'node:net';
 
 /** The address to listen on cannot be used; the message is the one line, naming HOST or PORT. */
 export class ListenAddressError extends Error {
@@ -10,8 +9,9 @@ export class ListenAddressError extends Error {
 }
 
 /**
- * Binds HOST:PORT once and lets go, before any store is opened or waited for: a bad HOST or a
- * taken PORT is reported at once, in one line naming the variable, not after the store waits.
+ * Resolves HOST before any store is opened or waited for: a HOST that names nothing is reported
+ * at once, in one line naming it, not after the store waits. (No trial bind of PORT: a socket
+ * that listens, however briefly, would accept connections of a service that is not up.)
  */
 export async function checkListenAddress(host: string, port: number): Promise<void> {
   try {
@@ -19,11 +19,6 @@ export async function checkListenAddress(host: string, port: number): Promise<vo
   } catch (error) {
     throw listenAddressError(error, host, port) ?? error;
   }
-  await new Promise<void>((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', (error) => reject(listenAddressError(error, host, port) ?? error));
-    probe.listen({ port, host, exclusive: true }, () => probe.close(() => resolve()));
-  });
 }
 
 /** The one line for an error of listening on HOST:PORT, or null when it is none of those. */
