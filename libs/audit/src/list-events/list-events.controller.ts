@@ -8,6 +8,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { AuditAccess } from '@pat/auth';
+import { parseEventTypes } from '../event-types';
 import { EventPageView } from './event-page.view';
 import { ListEventsDto } from './list-events.dto';
 import { ListEventsQuery } from './list-events.query';
@@ -28,7 +29,7 @@ export class ListEventsController {
   list(@Query() query: ListEventsDto): Promise<EventPageView> {
     return this.queryBus.execute(
       new ListEventsQuery(query.after ?? null, query.limit ?? 100, {
-        types: query.type?.split(','),
+        types: query.type === undefined ? undefined : parseEventTypes(query.type),
         userId: query.userId,
         tokenId: query.tokenId,
       }),
