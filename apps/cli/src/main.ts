@@ -3,6 +3,7 @@ import { ConfigurationError } from '@pat/shared';
 import { createUserCommand } from './commands/create-user';
 import { exportEventsCommand } from './commands/export-events';
 import { rebuildReadModelCommand } from './commands/rebuild-read-model';
+import { resetPasswordCommand } from './commands/reset-password';
 import { tokenStatusCommand } from './commands/token-status';
 import { verifyReadModelCommand } from './commands/verify-read-model';
 
@@ -17,7 +18,8 @@ const program = new Command('pat')
   .addCommand(rebuildReadModelCommand)
   .addCommand(verifyReadModelCommand)
   .addCommand(exportEventsCommand)
-  .addCommand(tokenStatusCommand);
+  .addCommand(tokenStatusCommand)
+  .addCommand(resetPasswordCommand);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const message =
