@@ -38,10 +38,10 @@ const ANY_ID = '00000000-0000-4000-8000-000000000000';
 async function startPrinting(options: StartOptions = {}): Promise<{ t: TestApp; printed: string }> {
   let printed = '';
   const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+  process.stdout.write = (chunk: string | Uint8Array, ...rest: never[]) => {
     printed += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
     return write(chunk, ...rest);
-  });
+  };
   try {
     const t = await startTestApp({
       ...options,
