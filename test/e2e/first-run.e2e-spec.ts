@@ -2,7 +2,6 @@ import type { Test } from 'supertest';
 import {
   ADMIN,
   API,
-  StartOptions,
   TestApp,
   bearer,
   createToken,
@@ -10,6 +9,7 @@ import {
   signIn,
   startTestApp,
 } from '../support/test-app';
+import { startPrintingOneTimePassword } from '../support/printed-password';
 
 /**
  * Issue 15: without BOOTSTRAP_ADMIN_PASSWORD the first administrator's password is printed once
@@ -31,28 +31,6 @@ const ALLOWED = new Set([
 ]);
 const ANY_ID = '00000000-0000-4000-8000-000000000000';
 
-/**
- * Starts the app with BOOTSTRAP_ADMIN_PASSWORD unset, keeping what the bootstrap printed: the
- * password goes to standard output on purpose (not through the logger, which scrubs).
- */
-async function startPrinting(options: StartOptions = {}): Promise<{ t: TestApp; printed: string }> {
-  let printed = '';
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = (chunk: string | Uint8Array, ...rest: never[]) => {
-    printed += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    return write(chunk, ...rest);
-  };
-  try {
-    const t = await startTestApp({
-      ...options,
-      env: { BOOTSTRAP_ADMIN_PASSWORD: '', ...options.env },
-    });
-    return { t, printed };
-  } finally {
-    process.stdout.write = write;
-  }
-}
-
 /** Every operation of the OpenAPI document, with a placeholder id in each path parameter. */
 async function everyOperation(t: TestApp): Promise<{ method: string; path: string }[]> {
   const doc = (await t.http().get('/api/docs-json').expect(200)).body as {
@@ -73,11 +51,10 @@ describe('First run: the printed one-time password must be changed at first sign
   let oneTime: string;
 
   beforeAll(async () => {
-    const started = await startPrinting();
+    const started = await startPrintingOneTimePassword();
     t = started.t;
-    const found = /one-time password: (\S+)/.exec(started.printed)?.[1];
-    if (!found) throw new Error(`no one-time password printed: ${started.printed}`);
-    oneTime = found;
+    if (!started.oneTimePassword) throw new Error(`nothing printed: ${started.printed}`);
+    oneTime = started.oneTimePassword;
     expect(started.printed).toContain('must be changed at the first sign-in');
   });
   afterAll(() => t.dispose());
@@ -189,7 +166,7 @@ describe('First run: the printed one-time password must be changed at first sign
 
 describe('First run: a password given in BOOTSTRAP_ADMIN_PASSWORD', () => {
   it('is not one-time: nothing is printed and everything works at once', async () => {
-    const { t, printed } = await startPrinting({
+    const { t, printed } = await startPrintingOneTimePassword({
       env: { BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password },
     });
     try {
