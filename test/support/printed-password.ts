@@ -10,10 +10,10 @@ export async function startPrintingOneTimePassword(
 ): Promise<{ t: TestApp; printed: string; oneTimePassword: string | null }> {
   let printed = '';
   const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+  process.stdout.write = (chunk: string | Uint8Array, ...rest: never[]) => {
     printed += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
     return write(chunk, ...rest);
-  });
+  };
   try {
     const t = await startTestApp({
       ...options,
