@@ -5,6 +5,7 @@ import { exportEventsCommand } from './commands/export-events';
 import { listTokensCommand } from './commands/list-tokens';
 import { listUsersCommand } from './commands/list-users';
 import { rebuildReadModelCommand } from './commands/rebuild-read-model';
+import { resetPasswordCommand } from './commands/reset-password';
 import { revokeTokenCommand } from './commands/revoke-token';
 import { tokenStatusCommand } from './commands/token-status';
 import { verifyReadModelCommand } from './commands/verify-read-model';
@@ -25,7 +26,8 @@ const program = new Command('pat')
   .addCommand(rebuildReadModelCommand)
   .addCommand(verifyReadModelCommand)
   .addCommand(exportEventsCommand)
-  .addCommand(tokenStatusCommand);
+  .addCommand(tokenStatusCommand)
+  .addCommand(resetPasswordCommand);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const message =

@@ -15,6 +15,7 @@ export const ADMIN_ONLY = 'auth:adminOnly';
 export const AUDIT_ACCESS = 'auth:auditAccess';
 export const BEARER_ONLY = 'auth:bearerOnly';
 export const CREDENTIAL_CHANGE = 'auth:credentialChange';
+export const ALLOWED_BEFORE_PASSWORD_CHANGE = 'auth:allowedBeforePasswordChange';
 
 /** Opts a route out of the global authentication guard. */
 export const Public = () => SetMetadata(IS_PUBLIC, true);
@@ -35,6 +36,11 @@ export const CredentialChange = () =>
         '(`error: "reauthentication_required"`: POST /session/confirm, then retry)',
     }),
   );
+/**
+ * One of the few routes a user with a one-time password may call (who am I, set the new
+ * password, confirm, sign out); every other route answers 403 `password_change_required`.
+ */
+export const AllowedBeforePasswordChange = () => SetMetadata(ALLOWED_BEFORE_PASSWORD_CHANGE, true);
 /** Only system administrators. */
 export const AdminOnly = () => SetMetadata(ADMIN_ONLY, true);
 /** System administrators and auditors (read-only access to the audit trail). */

@@ -8,6 +8,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import {
+  AllowedBeforePasswordChange,
   CallerContext,
   CurrentPrincipal,
   FailureLimiter,
@@ -37,6 +38,8 @@ export class ChangeOwnPasswordController {
   @HttpCode(204)
   // The current password is the proof; a token can never change one (DESIGN §10).
   @SessionOnly()
+  // How a one-time password is replaced: the one route (with GET /me) that it opens.
+  @AllowedBeforePasswordChange()
   @ApiOperation({
     summary:
       'Change your own password (browser session only); every other session of yours ends at once',

@@ -6,7 +6,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { CurrentPrincipal, Principal } from '@pat/auth';
+import { AllowedBeforePasswordChange, CurrentPrincipal, Principal } from '@pat/auth';
 import { MeReader } from './me-reader';
 import { MeView } from './me.view';
 
@@ -18,6 +18,8 @@ export class MeController {
   constructor(private readonly me: MeReader) {}
 
   @Get()
+  // The web UI reads passwordChangeRequired here to ask for a new password first.
+  @AllowedBeforePasswordChange()
   @ApiOperation({ summary: 'Who you are, how you authenticated, and your projects' })
   @ApiOkResponse({ type: MeView })
   read(@CurrentPrincipal() principal: Principal): Promise<MeView> {

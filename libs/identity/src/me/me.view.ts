@@ -17,4 +17,10 @@ export class MeView {
   @ApiProperty({ type: [ProjectMembershipView] }) projects!: ProjectMembershipView[];
   @ApiProperty({ enum: ['session', 'token'] }) authMethod!: 'session' | 'token';
   @ApiProperty({ nullable: true, type: String, format: 'uuid' }) tokenId!: string | null;
+  @ApiProperty({
+    description:
+      'The password is a one-time one: until PUT /me/password sets a new one, every other ' +
+      'route answers 403 `password_change_required`',
+  })
+  passwordChangeRequired!: boolean;
 }

@@ -20,6 +20,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import {
+  AllowedBeforePasswordChange,
   CurrentPrincipal,
   FailureLimiter,
   Principal,
@@ -84,6 +85,7 @@ export class SessionController {
 
   @Post('confirm')
   @SessionOnly()
+  @AllowedBeforePasswordChange()
   @HttpCode(200)
   @ApiCookieAuth()
   @ApiOperation({
@@ -117,6 +119,7 @@ export class SessionController {
   }
 
   @Delete()
+  @AllowedBeforePasswordChange()
   @HttpCode(204)
   @ApiCookieAuth()
   @ApiOperation({ summary: 'Sign out' })
