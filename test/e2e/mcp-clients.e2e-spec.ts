@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { NO_OAUTH_MESSAGE } from '../../apps/api/src/mcp/no-oauth.controller';
 import { readFileSync } from 'node:fs';
 import {
   API,
@@ -245,9 +246,10 @@ describe('third-party MCP clients against the server', () => {
       error: 'invalid_token',
       message: 'The access token was revoked',
     });
+    // MCP Inspector 2 registers without the user's header: told how to authenticate here.
     const withNothing = await post('/register', registration);
-    expect(withNothing.status).toBe(401);
-    expect(withNothing.headers.get('www-authenticate')).toBe('Bearer realm="api"');
+    expect(withNothing.status).toBe(404);
+    expect(((await withNothing.json()) as { message: string }).message).toBe(NO_OAUTH_MESSAGE);
     const withValid = await post('/register', registration, bearer(valid));
     expect(withValid.status).toBe(404);
     expect(((await withValid.json()) as { message: string }).message).toContain(
