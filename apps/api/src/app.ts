@@ -128,6 +128,8 @@ export async function createApp(options: CreateAppOptions): Promise<INestApplica
       { path: 'health', method: RequestMethod.GET },
       { path: 'health/ready', method: RequestMethod.GET },
       { path: 'mcp', method: RequestMethod.ALL },
+      // MCP clients' Dynamic Client Registration fallback (apps/api/src/mcp/no-oauth.controller.ts).
+      { path: 'register', method: RequestMethod.POST },
       { path: 'metrics', method: RequestMethod.GET },
     ],
   });
