@@ -7,6 +7,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import { ApiErrors } from '@pat/shared';
 import { AuditAccess } from '@pat/auth';
 import { EventPageView } from './event-page.view';
 import { ListEventsDto } from './list-events.dto';
@@ -22,8 +23,10 @@ export class ListEventsController {
   @Get()
   @AuditAccess()
   @ApiOperation({
+    operationId: 'listEvents',
     summary: 'The event log in order, filtered, paged by position (admins and auditors)',
   })
+  @ApiErrors(400, 401, 403, 429, 503)
   @ApiOkResponse({ type: EventPageView })
   list(@Query() query: ListEventsDto): Promise<EventPageView> {
     return this.queryBus.execute(
