@@ -4,6 +4,10 @@
  * test-output/openapi.json and lints it with Redocly CLI (redocly.yaml). No server and no
  * network: the environment is ignored, so a MONGODB_URI or EVENTSTORE_CONNECTION_STRING in the
  * shell is never contacted.
+ *
+ * `npm run openapi:client` (this file with `client`): the same document, then the TypeScript
+ * client generated from it (@hey-api/openapi-ts) into test/support/openapi-client, which the
+ * e2e test test/e2e/openapi-client.e2e-spec.ts drives (and checks is up to date).
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -16,6 +20,34 @@ import { buildOpenApiDocument } from '../../apps/api/src/openapi';
 
 const ROOT = resolve(__dirname, '../..');
 export const DOCUMENT_FILE = join(ROOT, 'test-output', 'openapi.json');
+export const CLIENT_DIR = join(ROOT, 'test', 'support', 'openapi-client');
+
+/**
+ * Generates the fetch client of a document file into a folder (replacing it). Paths are made
+ * absolute: openapi-ts reads a bare `a/b` input as a Hey API registry name, to be downloaded.
+ */
+export function generateClient(documentFile: string, outDir: string): void {
+  // Its package exports name no bin file, so require.resolve cannot find it.
+  const cli = join(ROOT, 'node_modules', '@hey-api', 'openapi-ts', 'bin', 'run.js');
+  const result = spawnSync(
+    process.execPath,
+    [
+      cli,
+      '--input',
+      resolve(documentFile),
+      '--output',
+      resolve(outDir),
+      '--client',
+      '@hey-api/client-fetch',
+      '--silent',
+      '--no-log-file',
+    ],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
+  if (result.status !== 0) {
+    throw new Error(`openapi-ts failed (${result.status}): ${result.stderr || result.stdout}`);
+  }
+}
 
 export async function writeOpenApiDocument(file = DOCUMENT_FILE): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pat-openapi-'));
@@ -43,6 +75,11 @@ export async function writeOpenApiDocument(file = DOCUMENT_FILE): Promise<void> 
 
 async function main(): Promise<void> {
   await writeOpenApiDocument();
+  if (process.argv[2] === 'client') {
+    generateClient(DOCUMENT_FILE, CLIENT_DIR);
+    console.log(`Generated ${CLIENT_DIR}`);
+    return;
+  }
   const cli = require.resolve('@redocly/cli/bin/cli.js');
   const result = spawnSync(process.execPath, [cli, 'lint', DOCUMENT_FILE], {
     cwd: ROOT,

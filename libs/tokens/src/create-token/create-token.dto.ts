@@ -16,14 +16,25 @@ import { NAME_MAX_LENGTH, RequestedLifetime } from '../domain/token';
 
 /**
  * Exactly one of expiresInDays or expiresAt (requestedLifetime below enforces it): in the
- * document a `oneOf` whose branches each require one of them. (ApiSchema merges any schema keys
+ * document a `oneOf` whose branches each require one of them (generated clients type it as
+ * `{ name } & ({ expiresInDays } | { expiresAt })`). (ApiSchema merges any schema keys
  * it is given; its type only names `description`.)
  */
 @ApiSchema({
   description: 'A new token: its name and exactly one of expiresInDays or expiresAt',
   oneOf: [
-    { title: 'Lifetime in days', required: ['expiresInDays'] },
-    { title: 'Expiry instant', required: ['expiresAt'] },
+    {
+      title: 'Lifetime in days',
+      type: 'object',
+      properties: { expiresInDays: { type: 'integer' } },
+      required: ['expiresInDays'],
+    },
+    {
+      title: 'Expiry instant',
+      type: 'object',
+      properties: { expiresAt: { type: 'string', format: 'date-time' } },
+      required: ['expiresAt'],
+    },
   ],
   example: { name: 'ci-deploy', expiresInDays: 30 },
 } as ApiSchemaOptions)
