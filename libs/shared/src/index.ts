@@ -13,3 +13,4 @@ export * from './instant';
 export * from './visible-name';
 export * from './paging';
 export * from './paging-openapi';
+export * from './errors-openapi';

@@ -7,6 +7,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import { ApiErrors } from '@pat/shared';
 import { AuditAccess } from '@pat/auth';
 import { parseEventTypes } from '../event-types';
 import { EventPageView } from './event-page.view';
@@ -23,8 +24,10 @@ export class ListEventsController {
   @Get()
   @AuditAccess()
   @ApiOperation({
+    operationId: 'listEvents',
     summary: 'The event log in order, filtered, paged by position (admins and auditors)',
   })
+  @ApiErrors(400, 401, 403, 429, 503)
   @ApiOkResponse({ type: EventPageView })
   list(@Query() query: ListEventsDto): Promise<EventPageView> {
     return this.queryBus.execute(

@@ -6,6 +6,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import { ApiErrors } from '@pat/shared';
 import { AllowedBeforePasswordChange, CurrentPrincipal, Principal } from '@pat/auth';
 import { MeReader } from './me-reader';
 import { MeView } from './me.view';
@@ -20,7 +21,11 @@ export class MeController {
   @Get()
   // The web UI reads passwordChangeRequired here to ask for a new password first.
   @AllowedBeforePasswordChange()
-  @ApiOperation({ summary: 'Who you are, how you authenticated, and your projects' })
+  @ApiOperation({
+    operationId: 'getMe',
+    summary: 'Who you are, how you authenticated, and your projects',
+  })
+  @ApiErrors(400, 401, 403, 429, 503)
   @ApiOkResponse({ type: MeView })
   read(@CurrentPrincipal() principal: Principal): Promise<MeView> {
     return this.me.read(principal);
