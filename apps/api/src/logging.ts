@@ -11,8 +11,11 @@ import type { LogFn, Logger as PinoInstance } from 'pino';
 const CLIENT_REQUEST_ID_MAX_LENGTH = 64;
 /** A path no route matched is logged cut to this (the line stays small whatever was asked). */
 const UNMATCHED_PATH_MAX_LENGTH = 128;
-/** Enough for any challenge this service sends; a longer one is cut, never the line. */
-const CHALLENGE_MAX_LENGTH = 256;
+/**
+ * Enough for any challenge this service sends (the longest is about 120 characters); a longer one
+ * is cut, so that a 401's line stays under 600 bytes with every other field at its longest.
+ */
+const CHALLENGE_MAX_LENGTH = 200;
 
 /** Credentials by path, wherever a headers object is logged (the request line logs none). */
 const CREDENTIAL_PATHS = ['authorization', 'cookie', '["set-cookie"]'].flatMap((header) => [
