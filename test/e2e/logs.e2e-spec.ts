@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
+import { until } from '../support/ferretdb';
 import { ServerProcess, startServer } from '../support/spawn-server';
 import {
   API,
@@ -46,10 +47,13 @@ describe('Log lines', () => {
 
   const parsed = (from = 0): Line[] => t.logs.slice(from).map((line) => JSON.parse(line) as Line);
   /** The request line of the answer, found by its X-Request-Id. */
-  const requestLineOf = (response: { headers: Record<string, string> }) => {
+  const requestLineOf = (
+    response: { headers: Record<string, string> },
+    msg = 'request completed',
+  ) => {
     const id = response.headers['x-request-id'];
     const found = t.logs.filter((line) => line.includes(`"requestId":"${id}"`));
-    const line = found.find((text) => (JSON.parse(text) as Line).msg === 'request completed');
+    const line = found.find((text) => (JSON.parse(text) as Line).msg === msg);
     if (!line) throw new Error(`no request line for ${id} in:\n${t.logs.join('')}`);
     return { text: line, line: JSON.parse(line) as Line };
   };
@@ -176,6 +180,30 @@ describe('Log lines', () => {
     expect(boot).toEqual([]);
     // What is left of a start: the read model caught up, the administrator created.
     expect(parsed().filter((line) => line.context === 'ProjectionRunner')).not.toEqual([]);
+  });
+
+  it('a 503 line is at error level; its cause is on a line with the same request id', async () => {
+    if (process.env.EVENTSTORE_CONNECTION_STRING) return; // the log is not a file then
+    const file = join(t.dataDir, 'events.sqlite');
+    const me = () => t.http().get(`${API}/me`).set(bearer(token.token));
+    renameSync(file, `${file}.away`);
+    let refused;
+    try {
+      await until(async () => (await me()).status === 503);
+      refused = await me().expect(503);
+    } finally {
+      renameSync(`${file}.away`, file);
+    }
+    await until(async () => (await me()).status === 200);
+
+    const { text, line } = requestLineOf(refused, 'request failed');
+    expect(line).toMatchObject({ level: 50, route: `${API}/me`, status: 503 });
+    expect(Buffer.byteLength(text)).toBeLessThan(MAX_REQUEST_LINE_BYTES);
+    // The cause is on a line of its own, found by the same request id.
+    const sameRequest = parsed().filter((l) => l.requestId === line.requestId);
+    expect(sameRequest).toContainEqual(
+      expect.objectContaining({ level: 40, msg: expect.stringContaining('Store unavailable') }),
+    );
   });
 
   it('the check every suite runs fails on a line that is not JSON, naming it', () => {

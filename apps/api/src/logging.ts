@@ -66,7 +66,11 @@ export function loggerModule(config: AppConfig, destination: LineSink = process.
           requestLine(request, response, fields.durationMs),
         customErrorObject: (request, response, error, fields: { durationMs: number }) => ({
           ...requestLine(request, response, fields.durationMs),
-          error: error.message,
+          // pino-http's stand-in for a 5xx says only the status; the cause is logged on its own
+          // line, with the same requestId.
+          ...(error.message === `failed with status code ${response.statusCode}`
+            ? {}
+            : { error: error.message }),
         }),
         customErrorMessage: () => 'request failed',
       },
