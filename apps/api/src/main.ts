@@ -1,15 +1,13 @@
 import { ConfigurationError, loadConfig } from '@pat/shared';
 import { createApp } from './app';
+import { logStartupBanner } from './startup-banner';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const app = await createApp({ config });
   app.enableShutdownHooks();
   await app.listen(config.port, config.host);
-  process.stdout.write(
-    `Personal Access Token service listening on http://${config.host}:${config.port} ` +
-      `(data in ${config.dataDir})\n`,
-  );
+  logStartupBanner(app, config);
 }
 
 main().catch((error: unknown) => {
