@@ -22,7 +22,8 @@ export class ErrorView {
     description:
       'The HTTP reason phrase, or a machine-readable code: `invalid_token`, `invalid_request` ' +
       '(RFC 6750), `unauthorized` (no credential), `reauthentication_required` (confirm the ' +
-      'password with POST /api/v1/session/confirm, then retry)',
+      'password with POST /api/v1/session/confirm, then retry), `password_change_required` ' +
+      '(a one-time password: set a new one with PUT /api/v1/me/password first)',
   })
   error!: string;
 
@@ -46,7 +47,9 @@ const DEFAULT_DESCRIPTIONS: Record<ErrorStatus, string> = {
   400: 'The request is not valid: `errors` names each invalid field; a malformed Authorization header is `invalid_request`',
   401: 'No credential, or not a valid one (`WWW-Authenticate: Bearer realm="api"`, with `error="invalid_token"` and why for a token)',
   403:
-    'Not allowed: the caller may not do this, the Host is not one this server serves ' +
+    'Not allowed: the caller may not do this (a token never creates or widens a credential), ' +
+    'the session must confirm its password (`reauthentication_required`) or replace a ' +
+    'one-time one (`password_change_required`), the Host is not one this server serves ' +
     '(ALLOWED_HOSTS), or a browser sent a change cross-site',
   404: 'No such resource, or not one the caller may see',
   409: 'Conflicts with the current state, or with a concurrent change (retry)',

@@ -15,7 +15,7 @@ export type FieldErrorView = {
 export type ErrorView = {
     statusCode: number;
     /**
-     * The HTTP reason phrase, or a machine-readable code: `invalid_token`, `invalid_request` (RFC 6750), `unauthorized` (no credential), `reauthentication_required` (confirm the password with POST /api/v1/session/confirm, then retry)
+     * The HTTP reason phrase, or a machine-readable code: `invalid_token`, `invalid_request` (RFC 6750), `unauthorized` (no credential), `reauthentication_required` (confirm the password with POST /api/v1/session/confirm, then retry), `password_change_required` (a one-time password: set a new one with PUT /api/v1/me/password first)
      */
     error: string;
     /**
@@ -70,6 +70,10 @@ export type MeView = {
     projects: Array<ProjectMembershipView>;
     authMethod: 'session' | 'token';
     tokenId: string | null;
+    /**
+     * The password is a one-time one: until PUT /me/password sets a new one, every other route answers 403 `password_change_required`
+     */
+    passwordChangeRequired: boolean;
 };
 
 export type ChangeOwnPasswordDto = {
@@ -284,7 +288,7 @@ export type CheckLivenessData = {
 
 export type CheckLivenessErrors = {
     /**
-     * Not allowed: the caller may not do this, the Host is not one this server serves (ALLOWED_HOSTS), or a browser sent a change cross-site
+     * Not allowed: the caller may not do this (a token never creates or widens a credential), the session must confirm its password (`reauthentication_required`) or replace a one-time one (`password_change_required`), the Host is not one this server serves (ALLOWED_HOSTS), or a browser sent a change cross-site
      */
     403: ErrorView;
     /**
@@ -353,7 +357,7 @@ export type CheckReadinessData = {
 
 export type CheckReadinessErrors = {
     /**
-     * Not allowed: the caller may not do this, the Host is not one this server serves (ALLOWED_HOSTS), or a browser sent a change cross-site
+     * Not allowed: the caller may not do this (a token never creates or widens a credential), the session must confirm its password (`reauthentication_required`) or replace a one-time one (`password_change_required`), the Host is not one this server serves (ALLOWED_HOSTS), or a browser sent a change cross-site
      */
     403: ErrorView;
     /**
@@ -430,7 +434,7 @@ export type SignOutErrors = {
      */
     401: ErrorView;
     /**
-     * Not allowed: the caller may not do this, the Host is not one this server serves (ALLOWED_HOSTS), or a browser sent a change cross-site
+     * Not allowed: the caller may not do this (a token never creates or widens a credential), the session must confirm its password (`reauthentication_required`) or replace a one-time one (`password_change_required`), the Host is not one this server serves (ALLOWED_HOSTS), or a browser sent a change cross-site
      */
     403: ErrorView;
     /**
@@ -468,7 +472,7 @@ export type SignInErrors = {
      */
     401: ErrorView;
     /**
-     * Not allowed: the caller may not do this, the Host is not one this server serves (ALLOWED_HOSTS), or a browser sent a change cross-site
+     * Not allowed: the caller may not do this (a token never creates or widens a credential), the session must confirm its password (`reauthentication_required`) or replace a one-time one (`password_change_required`), the Host is not one this server serves (ALLOWED_HOSTS), or a browser sent a change cross-site
      */
     403: ErrorView;
     /**
@@ -544,7 +548,7 @@ export type GetMeErrors = {
      */
     401: ErrorView;
     /**
-     * Not allowed: the caller may not do this, the Host is not one this server serves (ALLOWED_HOSTS), or a browser sent a change cross-site
+     * Not allowed: the caller may not do this (a token never creates or widens a credential), the session must confirm its password (`reauthentication_required`) or replace a one-time one (`password_change_required`), the Host is not one this server serves (ALLOWED_HOSTS), or a browser sent a change cross-site
      */
     403: ErrorView;
     /**
@@ -631,7 +635,7 @@ export type ListUsersErrors = {
      */
     401: ErrorView;
     /**
-     * Not allowed: the caller may not do this, the Host is not one this server serves (ALLOWED_HOSTS), or a browser sent a change cross-site
+     * Not allowed: the caller may not do this (a token never creates or widens a credential), the session must confirm its password (`reauthentication_required`) or replace a one-time one (`password_change_required`), the Host is not one this server serves (ALLOWED_HOSTS), or a browser sent a change cross-site
      */
     403: ErrorView;
     /**
@@ -761,7 +765,7 @@ export type GetUserErrors = {
      */
     401: ErrorView;
     /**
-     * Not allowed: the caller may not do this, the Host is not one this server serves (ALLOWED_HOSTS), or a browser sent a change cross-site
+     * Not allowed: the caller may not do this (a token never creates or widens a credential), the session must confirm its password (`reauthentication_required`) or replace a one-time one (`password_change_required`), the Host is not one this server serves (ALLOWED_HOSTS), or a browser sent a change cross-site
      */
     403: ErrorView;
     /**
@@ -851,7 +855,7 @@ export type ListProjectsErrors = {
      */
     401: ErrorView;
     /**
-     * Not allowed: the caller may not do this, the Host is not one this server serves (ALLOWED_HOSTS), or a browser sent a change cross-site
+     * Not allowed: the caller may not do this (a token never creates or widens a credential), the session must confirm its password (`reauthentication_required`) or replace a one-time one (`password_change_required`), the Host is not one this server serves (ALLOWED_HOSTS), or a browser sent a change cross-site
      */
     403: ErrorView;
     /**
@@ -889,7 +893,7 @@ export type CreateProjectErrors = {
      */
     401: ErrorView;
     /**
-     * Not allowed: the caller may not do this, the Host is not one this server serves (ALLOWED_HOSTS), or a browser sent a change cross-site
+     * Not allowed: the caller may not do this (a token never creates or widens a credential), the session must confirm its password (`reauthentication_required`) or replace a one-time one (`password_change_required`), the Host is not one this server serves (ALLOWED_HOSTS), or a browser sent a change cross-site
      */
     403: ErrorView;
     /**
@@ -927,7 +931,7 @@ export type ListMyProjectsErrors = {
      */
     401: ErrorView;
     /**
-     * Not allowed: the caller may not do this, the Host is not one this server serves (ALLOWED_HOSTS), or a browser sent a change cross-site
+     * Not allowed: the caller may not do this (a token never creates or widens a credential), the session must confirm its password (`reauthentication_required`) or replace a one-time one (`password_change_required`), the Host is not one this server serves (ALLOWED_HOSTS), or a browser sent a change cross-site
      */
     403: ErrorView;
     /**
@@ -967,7 +971,7 @@ export type GetProjectErrors = {
      */
     401: ErrorView;
     /**
-     * Not allowed: the caller may not do this, the Host is not one this server serves (ALLOWED_HOSTS), or a browser sent a change cross-site
+     * Not allowed: the caller may not do this (a token never creates or widens a credential), the session must confirm its password (`reauthentication_required`) or replace a one-time one (`password_change_required`), the Host is not one this server serves (ALLOWED_HOSTS), or a browser sent a change cross-site
      */
     403: ErrorView;
     /**
@@ -1011,7 +1015,7 @@ export type RenameProjectErrors = {
      */
     401: ErrorView;
     /**
-     * Not allowed: the caller may not do this, the Host is not one this server serves (ALLOWED_HOSTS), or a browser sent a change cross-site
+     * Not allowed: the caller may not do this (a token never creates or widens a credential), the session must confirm its password (`reauthentication_required`) or replace a one-time one (`password_change_required`), the Host is not one this server serves (ALLOWED_HOSTS), or a browser sent a change cross-site
      */
     403: ErrorView;
     /**
@@ -1059,7 +1063,7 @@ export type GetProjectAsAdminErrors = {
      */
     401: ErrorView;
     /**
-     * Not allowed: the caller may not do this, the Host is not one this server serves (ALLOWED_HOSTS), or a browser sent a change cross-site
+     * Not allowed: the caller may not do this (a token never creates or widens a credential), the session must confirm its password (`reauthentication_required`) or replace a one-time one (`password_change_required`), the Host is not one this server serves (ALLOWED_HOSTS), or a browser sent a change cross-site
      */
     403: ErrorView;
     /**
@@ -1103,7 +1107,7 @@ export type RenameProjectAsAdminErrors = {
      */
     401: ErrorView;
     /**
-     * Not allowed: the caller may not do this, the Host is not one this server serves (ALLOWED_HOSTS), or a browser sent a change cross-site
+     * Not allowed: the caller may not do this (a token never creates or widens a credential), the session must confirm its password (`reauthentication_required`) or replace a one-time one (`password_change_required`), the Host is not one this server serves (ALLOWED_HOSTS), or a browser sent a change cross-site
      */
     403: ErrorView;
     /**
@@ -1152,7 +1156,7 @@ export type RemoveProjectMemberErrors = {
      */
     401: ErrorView;
     /**
-     * Not allowed: the caller may not do this, the Host is not one this server serves (ALLOWED_HOSTS), or a browser sent a change cross-site
+     * Not allowed: the caller may not do this (a token never creates or widens a credential), the session must confirm its password (`reauthentication_required`) or replace a one-time one (`password_change_required`), the Host is not one this server serves (ALLOWED_HOSTS), or a browser sent a change cross-site
      */
     403: ErrorView;
     /**
@@ -1250,7 +1254,7 @@ export type RemoveProjectMemberAsAdminErrors = {
      */
     401: ErrorView;
     /**
-     * Not allowed: the caller may not do this, the Host is not one this server serves (ALLOWED_HOSTS), or a browser sent a change cross-site
+     * Not allowed: the caller may not do this (a token never creates or widens a credential), the session must confirm its password (`reauthentication_required`) or replace a one-time one (`password_change_required`), the Host is not one this server serves (ALLOWED_HOSTS), or a browser sent a change cross-site
      */
     403: ErrorView;
     /**
@@ -1356,7 +1360,7 @@ export type ListMyTokensErrors = {
      */
     401: ErrorView;
     /**
-     * Not allowed: the caller may not do this, the Host is not one this server serves (ALLOWED_HOSTS), or a browser sent a change cross-site
+     * Not allowed: the caller may not do this (a token never creates or widens a credential), the session must confirm its password (`reauthentication_required`) or replace a one-time one (`password_change_required`), the Host is not one this server serves (ALLOWED_HOSTS), or a browser sent a change cross-site
      */
     403: ErrorView;
     /**
@@ -1441,7 +1445,7 @@ export type GetMyTokenErrors = {
      */
     401: ErrorView;
     /**
-     * Not allowed: the caller may not do this, the Host is not one this server serves (ALLOWED_HOSTS), or a browser sent a change cross-site
+     * Not allowed: the caller may not do this (a token never creates or widens a credential), the session must confirm its password (`reauthentication_required`) or replace a one-time one (`password_change_required`), the Host is not one this server serves (ALLOWED_HOSTS), or a browser sent a change cross-site
      */
     403: ErrorView;
     /**
@@ -1485,7 +1489,7 @@ export type RevokeMyTokenErrors = {
      */
     401: ErrorView;
     /**
-     * Not allowed: the caller may not do this, the Host is not one this server serves (ALLOWED_HOSTS), or a browser sent a change cross-site
+     * Not allowed: the caller may not do this (a token never creates or widens a credential), the session must confirm its password (`reauthentication_required`) or replace a one-time one (`password_change_required`), the Host is not one this server serves (ALLOWED_HOSTS), or a browser sent a change cross-site
      */
     403: ErrorView;
     /**
@@ -1531,7 +1535,7 @@ export type GetTokenPolicyErrors = {
      */
     401: ErrorView;
     /**
-     * Not allowed: the caller may not do this, the Host is not one this server serves (ALLOWED_HOSTS), or a browser sent a change cross-site
+     * Not allowed: the caller may not do this (a token never creates or widens a credential), the session must confirm its password (`reauthentication_required`) or replace a one-time one (`password_change_required`), the Host is not one this server serves (ALLOWED_HOSTS), or a browser sent a change cross-site
      */
     403: ErrorView;
     /**
@@ -1569,7 +1573,7 @@ export type GetTokenPolicyAsAdminErrors = {
      */
     401: ErrorView;
     /**
-     * Not allowed: the caller may not do this, the Host is not one this server serves (ALLOWED_HOSTS), or a browser sent a change cross-site
+     * Not allowed: the caller may not do this (a token never creates or widens a credential), the session must confirm its password (`reauthentication_required`) or replace a one-time one (`password_change_required`), the Host is not one this server serves (ALLOWED_HOSTS), or a browser sent a change cross-site
      */
     403: ErrorView;
     /**
@@ -1662,7 +1666,7 @@ export type ListUserTokensErrors = {
      */
     401: ErrorView;
     /**
-     * Not allowed: the caller may not do this, the Host is not one this server serves (ALLOWED_HOSTS), or a browser sent a change cross-site
+     * Not allowed: the caller may not do this (a token never creates or widens a credential), the session must confirm its password (`reauthentication_required`) or replace a one-time one (`password_change_required`), the Host is not one this server serves (ALLOWED_HOSTS), or a browser sent a change cross-site
      */
     403: ErrorView;
     /**
@@ -1706,7 +1710,7 @@ export type RevokeTokenAsAdminErrors = {
      */
     401: ErrorView;
     /**
-     * Not allowed: the caller may not do this, the Host is not one this server serves (ALLOWED_HOSTS), or a browser sent a change cross-site
+     * Not allowed: the caller may not do this (a token never creates or widens a credential), the session must confirm its password (`reauthentication_required`) or replace a one-time one (`password_change_required`), the Host is not one this server serves (ALLOWED_HOSTS), or a browser sent a change cross-site
      */
     403: ErrorView;
     /**
@@ -1754,7 +1758,7 @@ export type GetTokenHistoryErrors = {
      */
     401: ErrorView;
     /**
-     * Not allowed: the caller may not do this, the Host is not one this server serves (ALLOWED_HOSTS), or a browser sent a change cross-site
+     * Not allowed: the caller may not do this (a token never creates or widens a credential), the session must confirm its password (`reauthentication_required`) or replace a one-time one (`password_change_required`), the Host is not one this server serves (ALLOWED_HOSTS), or a browser sent a change cross-site
      */
     403: ErrorView;
     /**
@@ -1814,7 +1818,7 @@ export type ListEventsErrors = {
      */
     401: ErrorView;
     /**
-     * Not allowed: the caller may not do this, the Host is not one this server serves (ALLOWED_HOSTS), or a browser sent a change cross-site
+     * Not allowed: the caller may not do this (a token never creates or widens a credential), the session must confirm its password (`reauthentication_required`) or replace a one-time one (`password_change_required`), the Host is not one this server serves (ALLOWED_HOSTS), or a browser sent a change cross-site
      */
     403: ErrorView;
     /**
@@ -1863,7 +1867,7 @@ export type GetTokenStatusAtErrors = {
      */
     401: ErrorView;
     /**
-     * Not allowed: the caller may not do this, the Host is not one this server serves (ALLOWED_HOSTS), or a browser sent a change cross-site
+     * Not allowed: the caller may not do this (a token never creates or widens a credential), the session must confirm its password (`reauthentication_required`) or replace a one-time one (`password_change_required`), the Host is not one this server serves (ALLOWED_HOSTS), or a browser sent a change cross-site
      */
     403: ErrorView;
     /**
@@ -1924,7 +1928,7 @@ export type ListActiveTokensAtErrors = {
      */
     401: ErrorView;
     /**
-     * Not allowed: the caller may not do this, the Host is not one this server serves (ALLOWED_HOSTS), or a browser sent a change cross-site
+     * Not allowed: the caller may not do this (a token never creates or widens a credential), the session must confirm its password (`reauthentication_required`) or replace a one-time one (`password_change_required`), the Host is not one this server serves (ALLOWED_HOSTS), or a browser sent a change cross-site
      */
     403: ErrorView;
     /**
