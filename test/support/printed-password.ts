@@ -2,15 +2,16 @@ import { StartOptions, TestApp, startTestApp } from './test-app';
 
 /**
  * Starts the app with BOOTSTRAP_ADMIN_PASSWORD unset and returns what the bootstrap printed,
- * with the one-time password in it: that goes to standard output on purpose (the operator must
- * see it), not through the logger, so the test listens on stdout while the app starts.
+ * with the one-time password in it: that goes to standard error on purpose (the operator must
+ * see it; standard output carries only JSON log lines), not through the logger, so the test
+ * listens on stderr while the app starts.
  */
 export async function startPrintingOneTimePassword(
   options: StartOptions = {},
 ): Promise<{ t: TestApp; printed: string; oneTimePassword: string | null }> {
   let printed = '';
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = (chunk: string | Uint8Array, ...rest: never[]) => {
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = (chunk: string | Uint8Array, ...rest: never[]) => {
     printed += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
     return write(chunk, ...rest);
   };
@@ -22,6 +23,6 @@ export async function startPrintingOneTimePassword(
     const oneTimePassword = /one-time password: (\S+)/.exec(printed)?.[1] ?? null;
     return { t, printed, oneTimePassword };
   } finally {
-    process.stdout.write = write;
+    process.stderr.write = write;
   }
 }

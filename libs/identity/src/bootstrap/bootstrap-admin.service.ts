@@ -48,8 +48,10 @@ export class BootstrapAdminService {
     if (configured) {
       this.logger.log(`Created the system administrator "${username}"`);
     } else {
-      // Printed once, on purpose: the operator needs it to sign in the first time.
-      process.stdout.write(
+      // Printed once, on purpose: the operator needs it to sign in the first time. On standard
+      // error, not through the logger: it must not reach log collectors, and standard output
+      // carries only JSON lines.
+      process.stderr.write(
         `\nCreated the system administrator "${username}" with the one-time password: ${password}\n` +
           'It is not shown again and must be changed at the first sign-in (the web UI asks for ' +
           'a new one; the API answers 403 password_change_required until PUT /api/v1/me/password).\n\n',
