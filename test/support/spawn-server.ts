@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { Agent, IncomingHttpHeaders, request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { ADMIN, backendEnvironment } from './test-app';
+import { ADMIN, assertLogLinesAreJson, backendEnvironment, logLineProblem } from './test-app';
 
 /**
  * The built service as an operator starts it (`node dist/apps/api/src/main.js`, what `npm start`
@@ -57,6 +57,8 @@ export interface ServerProcess {
   readonly baseUrl: string;
   /** Everything the process printed (the last 256 KiB of it). */
   output(): string;
+  /** Its standard output alone (the last 256 KiB): its log, one JSON object a line. */
+  stdout(): string;
   /** Resolves when the process has ended, by itself or not. */
   exited(): Promise<Exit>;
   /** SIGTERM (a graceful stop: Nest closes the stores) and wait. */
@@ -87,6 +89,20 @@ export function serverEnvironment(
 }
 
 const OUTPUT_LIMIT = 256 * 1024;
+/** How long a stopped process's pipes may take to drain before its log is checked anyway. */
+const DRAIN_TIMEOUT_MS = 5_000;
+
+/**
+ * The complete lines of a process's standard output that are not one JSON object. The last
+ * fragment without a line break is left out (a SIGKILL may cut it), and so is the first line
+ * when the output was trimmed to its last bytes.
+ */
+export function badStdoutLines(stdout: string, trimmed: boolean): string[] {
+  const lines = stdout.split(/(?<=\n)/);
+  if (!lines.at(-1)?.endsWith('\n')) lines.pop();
+  if (trimmed) lines.shift();
+  return lines.filter((line) => logLineProblem(line) !== null);
+}
 
 /** Spawns the built service and resolves once it listens (rejects if it exits first). */
 export async function startServer(options: {
@@ -98,19 +114,42 @@ export async function startServer(options: {
   assertBuilt();
   const port = options.port ?? (await freePort());
   let output = '';
+  let stdout = '';
+  let stdoutTrimmed = false;
   const append = (chunk: Buffer) => {
     output += chunk.toString();
     if (output.length > OUTPUT_LIMIT) output = output.slice(-OUTPUT_LIMIT);
+  };
+  const appendStdout = (chunk: Buffer) => {
+    stdout += chunk.toString();
+    if (stdout.length > OUTPUT_LIMIT) {
+      stdout = stdout.slice(-OUTPUT_LIMIT);
+      stdoutTrimmed = true;
+    }
   };
   const child = spawn(process.execPath, [MAIN], {
     env: { PATH: process.env.PATH ?? '', ...serverEnvironment(options.dataDir, port, options.env) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout.on('data', append);
+  child.stdout.on('data', appendStdout);
   child.stderr.on('data', append);
   const exited = new Promise<Exit>((resolve) =>
     child.on('exit', (code, signal) => resolve({ code, signal })),
   );
+  // Its pipes drained ('close' comes after 'exit'): every line it wrote is in.
+  const drained = new Promise<void>((resolve) => child.on('close', () => resolve()));
+  /** Once it has ended: fails the stop (and so the test) if a line of its log is not JSON. */
+  const checkLog = async (exit: Exit): Promise<Exit> => {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      drained,
+      new Promise((resolve) => (timer = setTimeout(resolve, DRAIN_TIMEOUT_MS))),
+    ]);
+    clearTimeout(timer);
+    assertLogLinesAreJson(badStdoutLines(stdout, stdoutTrimmed));
+    return exit;
+  };
   let ended = false;
   void exited.then(() => (ended = true));
   const server: ServerProcess = {
@@ -119,14 +158,15 @@ export async function startServer(options: {
     port,
     baseUrl: `http://127.0.0.1:${port}`,
     output: () => output,
+    stdout: () => stdout,
     exited: () => exited,
     stop: async () => {
       if (!ended) child.kill('SIGTERM');
-      return exited;
+      return checkLog(await exited);
     },
     kill: async () => {
       if (!ended) child.kill('SIGKILL');
-      return exited;
+      return checkLog(await exited);
     },
   };
   try {
@@ -139,7 +179,8 @@ export async function startServer(options: {
       'the server to listen',
     );
   } catch (error) {
-    await server.kill();
+    // The reason it did not start matters more than how its log looked.
+    await server.kill().catch(() => undefined);
     throw error;
   }
   return server;

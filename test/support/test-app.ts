@@ -22,6 +22,49 @@ export interface TestApp {
   dispose(): Promise<void>;
 }
 
+/**
+ * Every log line of every app this test file started is checked as it is written: one JSON
+ * object, one line (issue 15: logs an operator can pipe into jq or Loki). Checked where it is
+ * written rather than per app, because nestjs-pino keeps the first app's destination for lines
+ * logged outside a request for the rest of the process, so a later app's lines may land in an
+ * earlier app's array. Any bad line fails the next close(), and the file's afterAll.
+ */
+const badLogLines: string[] = [];
+
+/** Why a log line is not one JSON object on one line; null when it is. */
+export function logLineProblem(line: string): string | null {
+  if (!line.endsWith('\n')) return 'does not end with a line break';
+  if (line.slice(0, -1).includes('\n')) return 'spans more than one line';
+  try {
+    const value: unknown = JSON.parse(line);
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      return 'is JSON but not an object';
+    }
+    return null;
+  } catch (error) {
+    return `is not JSON (${error instanceof Error ? error.message : String(error)})`;
+  }
+}
+
+/** Throws naming the first lines that are not one JSON object on one line. */
+export function assertLogLinesAreJson(lines: readonly string[]): void {
+  const problems = lines.flatMap((line) => {
+    const problem = logLineProblem(line);
+    return problem === null ? [] : [`${problem}: ${JSON.stringify(line)}`];
+  });
+  if (problems.length > 0) {
+    throw new Error(
+      `${problems.length} log line(s) an operator could not parse:\n${problems.slice(0, 5).join('\n')}`,
+    );
+  }
+}
+
+/** Reports the bad lines written so far, once each. */
+const reportBadLogLines = () => assertLogLinesAreJson(badLogLines.splice(0));
+
+// Registered once per test file that starts apps (jest loads this module per file).
+if (typeof afterAll === 'function') afterAll(reportBadLogLines);
+
 export interface StartOptions {
   readonly dataDir?: string;
   readonly clock?: ManualClock;
@@ -50,7 +93,12 @@ export async function startTestApp(options: StartOptions = {}): Promise<TestApp>
   const app = await createApp({
     config,
     clock,
-    logDestination: { write: (line: string) => logs.push(line) },
+    logDestination: {
+      write: (line: string) => {
+        logs.push(line);
+        if (logLineProblem(line) !== null) badLogLines.push(line);
+      },
+    },
     processManagers: options.processManagers,
   });
   let closed = false;
@@ -58,6 +106,7 @@ export async function startTestApp(options: StartOptions = {}): Promise<TestApp>
     if (closed) return;
     closed = true;
     await app.close();
+    reportBadLogLines();
   };
   return {
     app,
@@ -68,9 +117,12 @@ export async function startTestApp(options: StartOptions = {}): Promise<TestApp>
     http: () => request(app.getHttpServer()),
     close,
     dispose: async () => {
-      await close();
-      if (process.env.MONGODB_URI) await dropReadModel(dataDir);
-      rmSync(dataDir, { recursive: true, force: true });
+      try {
+        await close();
+      } finally {
+        if (process.env.MONGODB_URI) await dropReadModel(dataDir);
+        rmSync(dataDir, { recursive: true, force: true });
+      }
     },
   };
 }

@@ -8,7 +8,6 @@ import {
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import {
   CommandRunner,
   LogBindingCheck,
@@ -37,6 +36,7 @@ import { sameOriginForUnsafeMethods } from './http/same-origin';
 import { useWebUi } from './http/web-ui';
 import { Metrics } from './metrics/metrics';
 import { mcpOriginCheck } from './mcp/origin-check';
+import { serveOpenApiDocument } from './openapi';
 
 export const API_PREFIX = 'api/v1';
 /** The request backstop fires this long after a store call would have been given up. */
@@ -128,20 +128,12 @@ export async function createApp(options: CreateAppOptions): Promise<INestApplica
       { path: 'health', method: RequestMethod.GET },
       { path: 'health/ready', method: RequestMethod.GET },
       { path: 'mcp', method: RequestMethod.ALL },
+      // MCP clients' Dynamic Client Registration fallback (apps/api/src/mcp/no-oauth.controller.ts).
+      { path: 'register', method: RequestMethod.POST },
       { path: 'metrics', method: RequestMethod.GET },
     ],
   });
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Personal Access Tokens')
-      .setDescription('Create, list and revoke personal access tokens; authenticate with them.')
-      .setVersion('1')
-      .addBearerAuth()
-      .addCookieAuth('pat_session')
-      .build(),
-  );
-  SwaggerModule.setup('api/docs', app, document);
+  serveOpenApiDocument(app, { tokenPrefix: options.config.tokenPrefix });
 
   try {
     await app.init();

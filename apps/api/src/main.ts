@@ -1,6 +1,7 @@
 import { ConfigurationError, loadConfig } from '@pat/shared';
 import { createApp } from './app';
 import { checkListenAddress, listenAddressError } from './http/listen-address';
+import { logStartupBanner } from './startup-banner';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
@@ -11,10 +12,7 @@ async function main(): Promise<void> {
   await app.listen(config.port, config.host).catch((error: unknown) => {
     throw listenAddressError(error, config.host, config.port) ?? error;
   });
-  process.stdout.write(
-    `Personal Access Token service listening on http://${config.host}:${config.port} ` +
-      `(data in ${config.dataDir})\n`,
-  );
+  logStartupBanner(app, config);
 }
 
 main().catch((error: unknown) => {

@@ -2,9 +2,14 @@ import { Command } from 'commander';
 import { ConfigurationError } from '@pat/shared';
 import { createUserCommand } from './commands/create-user';
 import { exportEventsCommand } from './commands/export-events';
+import { listTokensCommand } from './commands/list-tokens';
+import { listUsersCommand } from './commands/list-users';
 import { rebuildReadModelCommand } from './commands/rebuild-read-model';
+import { resetPasswordCommand } from './commands/reset-password';
+import { revokeTokenCommand } from './commands/revoke-token';
 import { tokenStatusCommand } from './commands/token-status';
 import { verifyReadModelCommand } from './commands/verify-read-model';
+import { productVersion } from './version';
 
 /**
  * Operator and auditor commands. They read the same environment as the API (DATA_DIR,
@@ -13,11 +18,16 @@ import { verifyReadModelCommand } from './commands/verify-read-model';
  */
 const program = new Command('pat')
   .description('Personal Access Tokens: operator and auditor commands')
+  .version(productVersion(), '-V, --version', 'print the version')
   .addCommand(createUserCommand)
+  .addCommand(listUsersCommand)
+  .addCommand(listTokensCommand)
+  .addCommand(revokeTokenCommand)
   .addCommand(rebuildReadModelCommand)
   .addCommand(verifyReadModelCommand)
   .addCommand(exportEventsCommand)
-  .addCommand(tokenStatusCommand);
+  .addCommand(tokenStatusCommand)
+  .addCommand(resetPasswordCommand);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const message =

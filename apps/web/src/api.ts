@@ -52,6 +52,8 @@ export interface Me {
   projects: { id: string; name: string; role: Role }[];
   authMethod: 'session' | 'token';
   tokenId: string | null;
+  /** A one-time password: the API opens nothing else until a new one is set. */
+  passwordChangeRequired: boolean;
 }
 
 export interface User {
@@ -141,7 +143,20 @@ function toApiError(status: number, body: unknown): ApiError {
   return new ApiError(status, text, fields);
 }
 
+/** The `error` of a 403 while the account still has a one-time password. */
+export const PASSWORD_CHANGE_REQUIRED = 'password_change_required';
+
 let whenSignedOut: () => void = () => undefined;
+let whenPasswordChangeRequired: () => void = () => undefined;
+
+/** Called when an API call answers 403 `password_change_required` (a reset elsewhere). */
+export function onPasswordChangeRequired(handler: () => void): void {
+  whenPasswordChangeRequired = handler;
+}
+
+function errorCodeOf(payload: unknown): unknown {
+  return (payload as (ErrorBody & { error?: unknown }) | null)?.error;
+}
 
 /** Called when an API call answers 401: the session ended (signed out elsewhere, expired). */
 export function onSessionEnded(handler: () => void): void {
@@ -190,10 +205,13 @@ async function call<T>(method: string, path: string, body?: unknown, retried = f
   if (!response.ok) {
     const error = toApiError(response.status, payload);
     if (response.status === 401 && path !== '/session') whenSignedOut();
+    if (response.status === 403 && errorCodeOf(payload) === PASSWORD_CHANGE_REQUIRED) {
+      whenPasswordChangeRequired();
+    }
     if (
       response.status === 403 &&
       !retried &&
-      (payload as (ErrorBody & { error?: unknown }) | null)?.error === REAUTHENTICATION_REQUIRED &&
+      errorCodeOf(payload) === REAUTHENTICATION_REQUIRED &&
       (await askForPassword())
     ) {
       return call<T>(method, path, body, true);
@@ -227,6 +245,9 @@ async function listAll<T>(path: string): Promise<T[]> {
     if (!response.ok) {
       const error = toApiError(response.status, payload);
       if (response.status === 401) whenSignedOut();
+      if (response.status === 403 && errorCodeOf(payload) === PASSWORD_CHANGE_REQUIRED) {
+        whenPasswordChangeRequired();
+      }
       throw error;
     }
     items.push(...(payload as T[]));

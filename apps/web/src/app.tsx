@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { api, onSessionEnded, type Me } from './api';
+import { api, onPasswordChangeRequired, onSessionEnded, type Me } from './api';
 import { ReauthenticatePrompt } from './components/reauthenticate-dialog';
 import { Toasts } from './components/toasts';
 import { LoadError, Loading, NotFound, PageHeader } from './components/ui';
@@ -10,6 +10,7 @@ import { UserPage } from './pages/admin/user';
 import { UsersPage } from './pages/admin/users';
 import { ProfilePage } from './pages/profile';
 import { MyProjectsPage } from './pages/projects';
+import { SetNewPasswordPage } from './pages/set-new-password';
 import { SignInPage } from './pages/sign-in';
 import { TokensPage } from './pages/tokens';
 import { asApiError, type Resource } from './resource';
@@ -33,6 +34,8 @@ export function App() {
 
   useEffect(() => {
     onSessionEnded(() => setSession({ state: 'ready', data: null }));
+    // GET /me says so, and the page that asks for a new password follows.
+    onPasswordChangeRequired(() => void loadMe());
     void loadMe();
   }, [loadMe]);
 
@@ -59,6 +62,14 @@ export function App() {
     );
   } else if (session.data === null) {
     page = <SignInPage onSignedIn={() => void loadMe()} />;
+  } else if (session.data.passwordChangeRequired) {
+    page = (
+      <SetNewPasswordPage
+        me={session.data}
+        onChanged={() => void loadMe()}
+        onSignOut={() => void signOut()}
+      />
+    );
   } else {
     const me = session.data;
     page = (

@@ -25,6 +25,9 @@ export interface CommandOutcome<State> {
 
 const MAX_ATTEMPTS = 10;
 
+/** Told of every append this process made (business metrics); must be cheap and never throw. */
+export type AppendListener = (events: readonly RecordedEvent[]) => void;
+
 /** Contexts (one per request) under which some command appended events, with their streams. */
 const recordedContexts = new WeakMap<CommandContext, Set<string>>();
 
@@ -62,6 +65,8 @@ export class RecordedButNotVisibleError extends Error {
  */
 @Injectable()
 export class CommandRunner {
+  private readonly appendListeners: AppendListener[] = [];
+
   constructor(
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -99,6 +104,7 @@ export class CommandRunner {
         );
         const streams = recordedContexts.get(context) ?? new Set<string>();
         recordedContexts.set(context, streams.add(streamName));
+        this.notifyAppended(result.events);
         await this.projectRecorded(result.events);
         const after = decided.reduce(aggregate.evolve, state);
         return { events: result.events, state: after };
@@ -146,6 +152,28 @@ export class CommandRunner {
     if (!streams) return false;
     this.projections.holdUntilShown(streams);
     return true;
+  }
+
+  /**
+   * Listens to the events this process appends — each once, when written, never on a replay or
+   * a catch-up (so counters summed over several instances count each event once).
+   */
+  onAppended(listener: AppendListener): () => void {
+    this.appendListeners.push(listener);
+    return () => {
+      const index = this.appendListeners.indexOf(listener);
+      if (index >= 0) this.appendListeners.splice(index, 1);
+    };
+  }
+
+  private notifyAppended(events: readonly RecordedEvent[]): void {
+    for (const listener of this.appendListeners) {
+      try {
+        listener(events);
+      } catch {
+        // A metrics hook must never turn a recorded change into a failed command.
+      }
+    }
   }
 
   /** Folds a stream without deciding anything. */

@@ -29,6 +29,16 @@ const MAX_GAP_FILLS = 3;
 /** How often changes recorded while the read model was unreachable are tried again. */
 const DEFERRED_RETRY_MS = 200;
 
+/** How far the subscription is behind the head of the log. */
+export interface ProjectionLag {
+  /** Events in the log after the last one applied, counted up to `capped` at most. */
+  readonly events: number;
+  /** True when there were more than could be counted (`events` is then the cap). */
+  readonly capped: boolean;
+  /** Seconds since the oldest event not applied yet occurred; 0 when none. */
+  readonly seconds: number;
+}
+
 export interface ProjectionStatus {
   readonly running: boolean;
   readonly caughtUp: boolean;
@@ -231,6 +241,19 @@ export class ProjectionRunner implements OnModuleDestroy {
     this.rebuildFromStart = true;
     this.position = null;
     if (!this.stopped) await this.subscribe().catch((error: unknown) => this.restartAfter(error));
+  }
+
+  /**
+   * Counts what the log holds after the subscription's position (cheap when caught up: one
+   * empty read). Positions are opaque (EventStoreDB's are byte offsets), so events are counted,
+   * up to `maxCount`. `now` comes from the caller's clock, the one events are stamped with.
+   */
+  async lag(now: Date, maxCount = 10_000): Promise<ProjectionLag> {
+    const behind = await this.eventStore.readAll({ after: this.position, maxCount });
+    if (behind.length === 0) return { events: 0, capped: false, seconds: 0 };
+    const oldest = Date.parse(behind[0].metadata.occurredAt);
+    const seconds = Number.isNaN(oldest) ? 0 : Math.max(0, (now.getTime() - oldest) / 1000);
+    return { events: behind.length, capped: behind.length >= maxCount, seconds };
   }
 
   status(): ProjectionStatus {

@@ -10,6 +10,7 @@ import {
 import { AuditAccess } from '@pat/auth';
 import type { Request, Response } from 'express';
 import {
+  ApiErrors,
   ApiPaged,
   NEXT_PAGE_LINK_HEADER,
   invalid,
@@ -38,8 +39,10 @@ export class PointInTimeController {
   @Get('tokens/:id/status')
   @AuditAccess()
   @ApiOperation({
+    operationId: 'getTokenStatusAt',
     summary: 'A token’s status as of an instant, replayed from the log (admins and auditors)',
   })
+  @ApiErrors(400, 401, 403, 429, 503, { 404: 'No such token' })
   @ApiOkResponse({ type: TokenStatusAtView })
   status(@Param('id') id: string, @Query() query: AtInstantDto): Promise<TokenStatusAtView> {
     return this.queryBus.execute(new TokenStatusAtQuery(id, instant(query.at)));
@@ -48,10 +51,12 @@ export class PointInTimeController {
   @Get('active-tokens')
   @AuditAccess()
   @ApiOperation({
+    operationId: 'listActiveTokensAt',
     summary:
       'Every token (of one user, or of all) that could authenticate at an instant, oldest ' +
       'first, paged: `tokens` holds one page (admins and auditors)',
   })
+  @ApiErrors(400, 401, 403, 429, 503)
   @ApiPaged()
   @ApiOkResponse({ type: ActiveTokensAtView, headers: NEXT_PAGE_LINK_HEADER })
   async active(

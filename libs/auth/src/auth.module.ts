@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TokenUsageRecorder } from '@pat/tokens/usage/token-usage-recorder';
 import { AuthenticationGuard } from './authentication.guard';
+import { AuthenticationOutcomes } from './authentication-outcomes';
 import { BearerStrategy } from './bearer.strategy';
 import { FailureLimiter } from './rate-limit/failure-limiter';
 import { SessionService } from './session/session.service';
@@ -11,11 +12,13 @@ import { TokenAuthenticator } from './token-authenticator';
     TokenAuthenticator,
     TokenUsageRecorder,
     BearerStrategy,
+    AuthenticationOutcomes,
     SessionService,
     AuthenticationGuard,
     FailureLimiter,
   ],
   exports: [
+    AuthenticationOutcomes,
     TokenAuthenticator,
     TokenUsageRecorder,
     SessionService,

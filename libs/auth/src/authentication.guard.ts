@@ -6,6 +6,7 @@ import { BearerChallengeException, describeRejection } from './bearer-challenge'
 import { BearerStrategy } from './bearer.strategy';
 import {
   ADMIN_ONLY,
+  ALLOWED_BEFORE_PASSWORD_CHANGE,
   AUDIT_ACCESS,
   BEARER_ONLY,
   CREDENTIAL_CHANGE,
@@ -26,6 +27,13 @@ export const REAUTHENTICATION_REQUIRED = {
   statusCode: 403,
   error: 'reauthentication_required',
   message: 'Confirm your password (POST /api/v1/session/confirm) to do this',
+} as const;
+
+/** The answer while the user still has a one-time password; the web UI asks for a new one. */
+export const PASSWORD_CHANGE_REQUIRED = {
+  statusCode: 403,
+  error: 'password_change_required',
+  message: 'Set a new password first (PUT /api/v1/me/password)',
 } as const;
 
 /**
@@ -104,6 +112,11 @@ export class AuthenticationGuard implements CanActivate {
     }
 
     const principal = request.user as Principal;
+    // First, before any role check: a one-time password opens nothing but its own replacement.
+    // Tokens too (none can be made before the change, but a reset may leave older ones).
+    if (principal.passwordChangeRequired === true && !rules.allowedBeforePasswordChange) {
+      throw new ForbiddenException(PASSWORD_CHANGE_REQUIRED);
+    }
     if (principal.tokenExpiresAt !== null) {
       // Lets clients and agents notice an expiring token before it stops working.
       context
@@ -150,6 +163,7 @@ export class AuthenticationGuard implements CanActivate {
         adminOnly: flag(ADMIN_ONLY),
         auditAccess: flag(AUDIT_ACCESS),
         credentialChange: flag(CREDENTIAL_CHANGE),
+        allowedBeforePasswordChange: flag(ALLOWED_BEFORE_PASSWORD_CHANGE),
       };
       rulesOfController.set(handler, rules);
     }
@@ -174,4 +188,5 @@ interface RouteRules {
   readonly adminOnly: boolean;
   readonly auditAccess: boolean;
   readonly credentialChange: boolean;
+  readonly allowedBeforePasswordChange: boolean;
 }

@@ -3,6 +3,7 @@ import type { RequestOrigin } from '@pat/tokens/domain';
 import { TokenUsageRecorder } from '@pat/tokens/usage/token-usage-recorder';
 import type { Request } from 'express';
 import { Strategy, VerifyFunctionWithRequest } from 'passport-http-bearer';
+import { AuthenticationOutcomes } from './authentication-outcomes';
 import { REALM, describeRejection } from './bearer-challenge';
 import { clientAddress } from './client-address';
 import { requestIdOf } from './decorators';
@@ -31,6 +32,7 @@ export class BearerStrategy extends Strategy<VerifyFunctionWithRequest> {
   constructor(
     private readonly authenticator: TokenAuthenticator,
     private readonly usage: TokenUsageRecorder,
+    private readonly outcomes: AuthenticationOutcomes,
   ) {
     // `this` does not exist until super() returns; the callback only runs after that.
     const strategy: { self?: BearerStrategy } = {};
@@ -56,7 +58,10 @@ export class BearerStrategy extends Strategy<VerifyFunctionWithRequest> {
       // Exactly one call to done, whatever fails: a strategy that never answers hangs the request.
       .then(
         (judged) => done(null, judged.principal, judged.description),
-        (error: unknown) => done(error),
+        (error: unknown) => {
+          this.outcomes.record('unavailable');
+          done(error);
+        },
       );
   }
 
@@ -68,6 +73,7 @@ export class BearerStrategy extends Strategy<VerifyFunctionWithRequest> {
       actor: { userId, via: 'token' as const, tokenId },
       requestId: requestIdOf(source),
     });
+    this.outcomes.record(result.ok ? 'ok' : result.reason);
     if (result.ok) {
       const { tokenId, userId } = result.token;
       this.usage.recordUse(

@@ -4,8 +4,8 @@ import {
   applyDecorators,
   createParamDecorator,
 } from '@nestjs/common';
-import { ApiForbiddenResponse } from '@nestjs/swagger';
-import type { CommandContext } from '@pat/shared';
+import { ApiSecurity } from '@nestjs/swagger';
+import { ApiErrors, type CommandContext } from '@pat/shared';
 import type { Request } from 'express';
 import type { Principal } from './principal';
 
@@ -15,9 +15,17 @@ export const ADMIN_ONLY = 'auth:adminOnly';
 export const AUDIT_ACCESS = 'auth:auditAccess';
 export const BEARER_ONLY = 'auth:bearerOnly';
 export const CREDENTIAL_CHANGE = 'auth:credentialChange';
+export const ALLOWED_BEFORE_PASSWORD_CHANGE = 'auth:allowedBeforePasswordChange';
+
+/**
+ * The OpenAPI marker of a public route: the document builder turns an operation that carries it
+ * into `security: []` (a decorator cannot say "no requirement" by itself).
+ */
+export const PUBLIC_SECURITY = 'public';
 
 /** Opts a route out of the global authentication guard. */
-export const Public = () => SetMetadata(IS_PUBLIC, true);
+export const Public = () =>
+  applyDecorators(SetMetadata(IS_PUBLIC, true), ApiSecurity(PUBLIC_SECURITY));
 /** Only a browser session may do this: a token cannot mint tokens (DESIGN §8). */
 export const SessionOnly = () => SetMetadata(SESSION_ONLY, true);
 /**
@@ -28,13 +36,19 @@ export const SessionOnly = () => SetMetadata(SESSION_ONLY, true);
 export const CredentialChange = () =>
   applyDecorators(
     SetMetadata(CREDENTIAL_CHANGE, true),
-    ApiForbiddenResponse({
-      description:
+    ApiErrors({
+      403:
         'A token was used (a token cannot create or widen a credential: sign in to the web UI), ' +
-        'or the session has not proven its password within REAUTH_WINDOW_MINUTES ' +
-        '(`error: "reauthentication_required"`: POST /session/confirm, then retry)',
+        'the caller may not do this, or the session has not proven its password within ' +
+        'REAUTH_WINDOW_MINUTES (`error: "reauthentication_required"`: POST /session/confirm, ' +
+        'then retry)',
     }),
   );
+/**
+ * One of the few routes a user with a one-time password may call (who am I, set the new
+ * password, confirm, sign out); every other route answers 403 `password_change_required`.
+ */
+export const AllowedBeforePasswordChange = () => SetMetadata(ALLOWED_BEFORE_PASSWORD_CHANGE, true);
 /** Only system administrators. */
 export const AdminOnly = () => SetMetadata(ADMIN_ONLY, true);
 /** System administrators and auditors (read-only access to the audit trail). */

@@ -1,4 +1,5 @@
 export * from './authentication.guard';
+export * from './authentication-outcomes';
 export * from './client-address';
 export * from './bearer-challenge';
 export * from './bearer.strategy';

@@ -16,4 +16,9 @@ export interface Principal {
    * never. Absent for tokens, which can never prove one.
    */
   readonly passwordProvenAt?: string | null;
+  /**
+   * The user still has a one-time password: every route but the few that let them replace it
+   * answers 403 `password_change_required`. Absent means false.
+   */
+  readonly passwordChangeRequired?: boolean;
 }

@@ -114,6 +114,7 @@ export class TokenAuthenticator {
               tokenId: token.tokenId,
               tokenExpiresAt: expiresAt.toISOString(),
               sessionId: null,
+              passwordChangeRequired: owner.passwordChangeRequired === true,
             })
           : null,
       revoked: token.revokedAt !== null,

@@ -25,6 +25,7 @@ import { RemoveMemberHandler } from './projects/remove-member/remove-member.hand
 import { RenameProjectController } from './projects/rename-project/rename-project.controller';
 import { RenameProjectHandler } from './projects/rename-project/rename-project.handler';
 import { SetMemberHandler } from './projects/set-member/set-member.handler';
+import { ResetPasswordHandler } from './reset-password/reset-password.handler';
 import { SessionController } from './session/session.controller';
 import { UpdateUserController } from './update-user/update-user.controller';
 import { UpdateUserHandler } from './update-user/update-user.handler';
@@ -59,6 +60,7 @@ import { UserLookup } from './user-lookup';
     ListUsersHandler,
     UpdateUserHandler,
     ChangeOwnPasswordHandler,
+    ResetPasswordHandler,
     DeleteUserHandler,
     CreateProjectHandler,
     RenameProjectHandler,

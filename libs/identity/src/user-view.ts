@@ -2,13 +2,14 @@ import { ApiProperty } from '@nestjs/swagger';
 import type { UserRecord } from '@pat/read-model';
 
 export class UserView {
-  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid', example: '3f0c9a5e-8d1b-4c2e-9f4a-6b7d2e1c0a91' }) id!: string;
   @ApiProperty({ example: 'alice' }) username!: string;
-  @ApiProperty({ nullable: true, type: String }) name!: string | null;
-  @ApiProperty({ nullable: true, type: String }) email!: string | null;
-  @ApiProperty() isAdmin!: boolean;
-  @ApiProperty() isAuditor!: boolean;
-  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ nullable: true, type: String, example: 'Alice Liddell' }) name!: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'alice@example.com' })
+  email!: string | null;
+  @ApiProperty({ example: false }) isAdmin!: boolean;
+  @ApiProperty({ example: false }) isAuditor!: boolean;
+  @ApiProperty({ format: 'date-time', example: '2026-11-24T14:02:00.000Z' }) createdAt!: string;
 }
 
 export const toUserView = (user: UserRecord): UserView => ({

@@ -43,6 +43,11 @@ export interface UserRecord {
    * Sessions started under an older version are refused.
    */
   readonly passwordVersion?: number;
+  /**
+   * The password is a one-time one the user must replace before anything else (absent on
+   * documents projected before this was recorded, which means false).
+   */
+  readonly passwordChangeRequired?: boolean;
   readonly createdAt: string;
   readonly deletedAt: string | null;
   readonly revision: number;

@@ -15,3 +15,4 @@ export * from './instant';
 export * from './visible-name';
 export * from './paging';
 export * from './paging-openapi';
+export * from './errors-openapi';

@@ -1,5 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiQuery } from '@nestjs/swagger';
+import { ApiQuery } from '@nestjs/swagger';
+import { ApiErrors } from './errors-openapi';
 import { PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX } from './paging';
 
 /** The OpenAPI description of a paged list: its two query parameters and the Link header. */
@@ -17,7 +18,7 @@ export function ApiPaged(): MethodDecorator {
       schema: { type: 'string' },
       description: 'Opaque: take it from the `Link: <…>; rel="next"` header of the previous page',
     }),
-    ApiBadRequestResponse({ description: '`limit` or `cursor` is not valid (the body names it)' }),
+    ApiErrors({ 400: '`limit` or `cursor` is not valid (the body names it)' }),
   );
 }
 

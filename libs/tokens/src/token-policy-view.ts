@@ -2,9 +2,11 @@ import { ApiProperty } from '@nestjs/swagger';
 import { TokenPolicy, lifetimePresets } from './domain/token-policy';
 
 export class TokenPolicyView {
-  @ApiProperty({ minimum: 1, maximum: 3650, example: 365 }) maxLifetimeDays!: number;
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 3650, example: 365 })
+  maxLifetimeDays!: number;
   @ApiProperty({
-    type: [Number],
+    type: 'array',
+    items: { type: 'integer' },
     example: [7, 30, 60, 90, 180, 365],
     description: 'Lifetime presets (days) within the maximum',
   })

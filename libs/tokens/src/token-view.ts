@@ -5,25 +5,42 @@ import { TokenPolicy, TokenStatus, effectiveExpiry, tokenStatus } from './domain
 
 /** A token as listings show it: never the secret, status computed now under the current policy. */
 export class TokenView {
-  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid', example: '8a4b6c2d-1e3f-4a5b-9c7d-0e1f2a3b4c5d' }) id!: string;
   @ApiProperty({ example: 'ci-deploy' }) name!: string;
   @ApiProperty({ example: 'tgp_…a1B2' }) tokenHint!: string;
-  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-11-24T14:02:00.000Z' }) createdAt!: string;
   @ApiProperty({
     format: 'date-time',
+    example: '2026-12-24T14:02:00.000Z',
     description: 'Effective expiry: the requested expiry, capped by the current policy',
   })
   expiresAt!: string;
-  @ApiProperty({ format: 'date-time', description: 'The expiry requested at creation' })
+  @ApiProperty({
+    format: 'date-time',
+    example: '2026-12-24T14:02:00.000Z',
+    description: 'The expiry requested at creation',
+  })
   requestedExpiresAt!: string;
-  @ApiProperty({ description: 'True when the current policy shortened the requested lifetime' })
+  @ApiProperty({
+    example: false,
+    description: 'True when the current policy shortened the requested lifetime',
+  })
   cappedByPolicy!: boolean;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String }) revokedAt!: string | null;
-  @ApiProperty({ enum: ['Active', 'Expired', 'Revoked'] }) status!: TokenStatus;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastUsedAt!: string | null;
-  @ApiProperty({ nullable: true, type: String }) lastUsedIp!: string | null;
-  @ApiProperty({ nullable: true, type: String }) lastUsedUserAgent!: string | null;
-  @ApiProperty({ description: 'Active and expiring within 7 days' }) expiringSoon!: boolean;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: null })
+  revokedAt!: string | null;
+  @ApiProperty({ enum: ['Active', 'Expired', 'Revoked'], example: 'Active' }) status!: TokenStatus;
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    example: '2026-11-25T09:30:00.000Z',
+  })
+  lastUsedAt!: string | null;
+  @ApiProperty({ nullable: true, type: String, example: '203.0.113.7' }) lastUsedIp!: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'curl/8.5.0' })
+  lastUsedUserAgent!: string | null;
+  @ApiProperty({ example: false, description: 'Active and expiring within 7 days' })
+  expiringSoon!: boolean;
 }
 
 export class CreatedTokenView extends TokenView {

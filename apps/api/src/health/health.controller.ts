@@ -1,5 +1,6 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '@pat/shared';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { ProjectionRunner, StoreHealth } from '@pat/application';
 import { Public, SESSION_STORE, SessionStore } from '@pat/auth';
@@ -33,14 +34,19 @@ export class HealthController {
 
   @Get()
   @HealthCheck()
-  @ApiOperation({ summary: 'Liveness: the process answers' })
+  @ApiOperation({ operationId: 'checkLiveness', summary: 'Liveness: the process answers' })
+  @ApiErrors(403)
   live() {
     return this.health.check([]);
   }
 
   @Get('ready')
   @HealthCheck()
-  @ApiOperation({ summary: 'Readiness: stores reachable, projection running and caught up' })
+  @ApiOperation({
+    operationId: 'checkReadiness',
+    summary: 'Readiness: stores reachable, projection running and caught up',
+  })
+  @ApiErrors(403)
   ready() {
     return this.health.check([
       () => this.eventLog(),

@@ -7,6 +7,15 @@ import { MeReader, ProjectReader } from '@pat/identity';
 import { DomainError, forbidden, notFound } from '@pat/shared';
 import { ListMyTokensQuery, RevokeTokenCommand, TokenHistoryQuery } from '@pat/tokens';
 import { z } from 'zod';
+import {
+  getProjectOutput,
+  listMyTokensOutput,
+  listProjectsOutput,
+  tokenHistoryOutput,
+  tokenOutput,
+  whoamiOutput,
+} from './mcp-output-schemas';
+import { productVersion } from './product-version';
 
 /** What the transport hands to every tool in `extra.authInfo.extra`. */
 export interface McpCaller {
@@ -17,6 +26,9 @@ export interface McpCaller {
 type ToolExtra = { authInfo?: { extra?: Record<string, unknown> } };
 
 const UUID = z.string().uuid();
+
+/** Read once: every request builds a server, and the version does not change while running. */
+const VERSION = productVersion();
 
 /**
  * The MCP tools. Each reads the caller from the SDK's `authInfo` (put there by the bearer guard
@@ -36,7 +48,7 @@ export class McpTools {
   /** A server for one request (stateless Streamable HTTP): no state is shared between callers. */
   createServer(): McpServer {
     const server = new McpServer(
-      { name: 'personal-access-tokens', version: '1.0.0' },
+      { name: 'personal-access-tokens', version: VERSION },
       {
         instructions:
           'Tools of the Personal Access Token service. Every call acts as the user who owns the ' +
@@ -52,6 +64,7 @@ export class McpTools {
           'The user this token belongs to: username, flags (isAdmin, isAuditor), projects with ' +
           'the role in each, and the id of the token used.',
         inputSchema: {},
+        outputSchema: whoamiOutput,
         annotations: { readOnlyHint: true, openWorldHint: false },
       },
       (_args, extra) => this.run(extra, ({ principal }) => this.me.read(principal)),
@@ -63,6 +76,7 @@ export class McpTools {
         title: 'List my projects',
         description: 'The projects the caller belongs to, each with the caller’s role.',
         inputSchema: {},
+        outputSchema: listProjectsOutput,
         annotations: { readOnlyHint: true, openWorldHint: false },
       },
       (_args, extra) =>
@@ -79,6 +93,7 @@ export class McpTools {
           'One project the caller belongs to, with its members and their roles. A project the ' +
           'caller is not a member of is reported as not found.',
         inputSchema: { projectId: UUID.describe('The project id (a UUID)') },
+        outputSchema: getProjectOutput,
         annotations: { readOnlyHint: true, openWorldHint: false },
       },
       ({ projectId }, extra) =>
@@ -98,6 +113,7 @@ export class McpTools {
           'The caller’s personal access tokens, newest first (the newest 100): name, hint, ' +
           'created, effective expiry, status (Active, Expired, Revoked). Never the tokens themselves.',
         inputSchema: {},
+        outputSchema: listMyTokensOutput,
         annotations: { readOnlyHint: true, openWorldHint: false },
       },
       (_args, extra) =>
@@ -115,6 +131,7 @@ export class McpTools {
           'Revokes one of the caller’s tokens at once and for good (it can be the token making ' +
           'this call). Fails if the token is not the caller’s or is already revoked.',
         inputSchema: { tokenId: UUID.describe('The id of the token to revoke (a UUID)') },
+        outputSchema: tokenOutput,
         annotations: { destructiveHint: true, idempotentHint: false, openWorldHint: false },
       },
       ({ tokenId }, extra) =>
@@ -140,6 +157,7 @@ export class McpTools {
           'The recorded events of any token (created, revoked, …) with who did what and when. ' +
           'Only for system administrators and auditors.',
         inputSchema: { tokenId: UUID.describe('The token id (a UUID)') },
+        outputSchema: tokenHistoryOutput,
         annotations: { readOnlyHint: true, openWorldHint: false },
       },
       ({ tokenId }, extra) =>
@@ -151,6 +169,10 @@ export class McpTools {
         }),
     );
 
+    // McpServer advertises tools.listChanged as soon as a tool is registered, but a stateless
+    // server has no stream to send that notification on and its tools never change: withdraw it
+    // (merged over the SDK's value; undefined is left out of the initialize result).
+    server.server.registerCapabilities({ tools: { listChanged: undefined } });
     return server;
   }
 

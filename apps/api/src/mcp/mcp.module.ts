@@ -1,11 +1,18 @@
-import { Module } from '@nestjs/common';
+import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { IdentityModule } from '@pat/identity';
 import { McpTools } from './mcp-tools';
 import { McpController } from './mcp.controller';
+import { NoOAuthController, registrationWithoutToken } from './no-oauth.controller';
 
 @Module({
   imports: [IdentityModule],
-  controllers: [McpController],
+  controllers: [McpController, NoOAuthController],
   providers: [McpTools],
 })
-export class McpModule {}
+export class McpModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer
+      .apply(registrationWithoutToken)
+      .forRoutes({ path: 'register', method: RequestMethod.POST });
+  }
+}

@@ -2,9 +2,11 @@ import { Command } from 'commander';
 import { CommandBus } from '@nestjs/cqrs';
 import { READ_MODEL, ReadModel } from '@pat/read-model';
 import { CreateUserCommand } from '@pat/identity/create-user/create-user.command';
+import { CreateUserDto } from '@pat/identity/create-user/create-user.dto';
 import type { UserView } from '@pat/identity/user-view';
 import { verifyLogBinding, withContext } from '../cli.module';
 import { print } from '../output';
+import { validateInput } from '../validate-input';
 
 export const createUserCommand = new Command('create-user')
   .description('Create a user (the password comes from --password or PAT_PASSWORD)')
@@ -28,6 +30,15 @@ export const createUserCommand = new Command('create-user')
     }) => {
       const password = options.password ?? process.env.PAT_PASSWORD;
       if (!password) throw new Error('Give a password with --password or PAT_PASSWORD');
+      // The API's own rules (a bad email, a name with control characters…), before any store.
+      const input = validateInput(CreateUserDto, {
+        username: options.username,
+        password,
+        name: options.name,
+        email: options.email,
+        isAdmin: options.admin,
+        isAuditor: options.auditor,
+      });
       const user = await withContext(async (context) => {
         // The user is shown from the read model once created: make sure it can be opened
         // before anything is written (on the embedded stores the running API holds it).
@@ -37,12 +48,12 @@ export const createUserCommand = new Command('create-user')
         return context.get(CommandBus).execute<UserView>(
           new CreateUserCommand(
             {
-              username: options.username,
-              password,
-              name: options.name ?? null,
-              email: options.email ?? null,
-              isAdmin: options.admin,
-              isAuditor: options.auditor,
+              username: input.username,
+              password: input.password,
+              name: input.name ?? null,
+              email: input.email ?? null,
+              isAdmin: input.isAdmin ?? false,
+              isAuditor: input.isAuditor ?? false,
             },
             { actor: { userId: null, via: 'cli' }, requestId: null },
           ),

@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { Command } from 'commander';
 import { EVENT_STORE, EventStore } from '@pat/event-store';
-import { matches } from '@pat/audit';
+import { matches, parseEventTypes } from '@pat/audit';
 import { withContext } from '../cli.module';
 import { scrubbedJson } from '../output';
 
@@ -24,9 +24,13 @@ export const exportEventsCommand = new Command('export-events')
       token?: string;
       out?: string;
     }) => {
+      // Checked before the output file is created: a typo names the known types, never an
+      // empty export that looks like an empty log.
+      const types =
+        options.type === undefined ? undefined : parseEventTypes(options.type, '--type');
       const out = options.out ? createWriteStream(options.out) : process.stdout;
       const filter = {
-        types: options.type?.split(','),
+        types,
         userId: options.user,
         tokenId: options.token,
       };

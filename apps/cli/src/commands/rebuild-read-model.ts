@@ -22,23 +22,14 @@ export const rebuildReadModelCommand = new Command('rebuild-read-model')
       await readModel.clear();
       // Rebuilt from this log, so bound to it (clear() removed any previous binding).
       await readModel.bindToLog(log.logId);
-      const bar = new SingleBar(
-        {
-          format: 'Replaying [{bar}] {percentage}% | {value}/{total} events | {eps} events/s',
-          // Also report progress when the output is a log file or a pipe.
-          noTTYOutput: true,
-          notTTYSchedule: 1000,
-        },
-        Presets.shades_classic,
-      );
       const started = process.hrtime.bigint();
       const perSecond = (events: number) =>
         Math.round(events / (Number(process.hrtime.bigint() - started) / 1e9 || 1e-9));
-      if (options.progress) bar.start(total, 0, { eps: 0 });
-      const result = await replayLog(eventStore, readModel, projectors, (events) => {
-        if (options.progress) bar.update(events, { eps: perSecond(events) });
-      });
-      if (options.progress) bar.stop();
+      const progress = options.progress ? progressReporter(total) : null;
+      const result = await replayLog(eventStore, readModel, projectors, (events) =>
+        progress?.update(events, perSecond(events)),
+      );
+      progress?.stop();
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       print(
         `Rebuilt the read model from ${result.events} events in ${seconds.toFixed(2)} s ` +
@@ -46,3 +37,33 @@ export const rebuildReadModelCommand = new Command('rebuild-read-model')
       );
     });
   });
+
+const LINE_EVERY_MS = 1000;
+
+/**
+ * A bar on a terminal; anywhere else (a log file, a pipe, CI) a plain line at most once a
+ * second: a bar's carriage returns and escape codes would litter the log.
+ */
+function progressReporter(total: number): {
+  update(events: number, eps: number): void;
+  stop(): void;
+} {
+  if (process.stderr.isTTY) {
+    const bar = new SingleBar(
+      { format: 'Replaying [{bar}] {percentage}% | {value}/{total} events | {eps} events/s' },
+      Presets.shades_classic,
+    );
+    bar.start(total, 0, { eps: 0 });
+    return { update: (events, eps) => bar.update(events, { eps }), stop: () => bar.stop() };
+  }
+  process.stderr.write(`Replaying ${total} events\n`);
+  let last = Date.now();
+  return {
+    update(events, eps) {
+      if (Date.now() - last < LINE_EVERY_MS && events < total) return;
+      last = Date.now();
+      process.stderr.write(`Replayed ${events}/${total} events (${eps} events/s)\n`);
+    },
+    stop: () => undefined,
+  };
+}

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { QueryBus } from '@nestjs/cqrs';
 import { ReplayActiveTokensAtQuery, TokenStatusAtQuery } from '@pat/audit';
 import { withContext } from '../cli.module';
@@ -10,7 +10,7 @@ export const tokenStatusCommand = new Command('token-status')
       'status then — replayed from the event log with the policy in force at that instant',
   )
   .requiredOption('--at <instant>', 'ISO 8601 instant, e.g. 2026-11-24T14:02:00Z')
-  .option('--user <userId>', 'only this user’s tokens')
+  .addOption(new Option('--user <userId>', 'only this user’s tokens').conflicts('token'))
   .option('--token <tokenId>', 'this one token’s status')
   .option('--json', 'print JSON instead of a table', false)
   .action(async (options: { at: string; user?: string; token?: string; json: boolean }) => {

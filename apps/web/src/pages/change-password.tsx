@@ -7,8 +7,19 @@ import { asApiError } from '../resource';
 
 const EMPTY = { currentPassword: '', newPassword: '', repeated: '' };
 
-/** Account Settings → Profile: change your own password; your other sessions end. */
-export function ChangePasswordCard() {
+/**
+ * Current password, new one, the new one again: the profile's password change and the first
+ * sign-in's "set a new password" both use it.
+ */
+export function ChangePasswordForm({
+  currentLabel,
+  submitLabel,
+  onChanged,
+}: {
+  currentLabel: string;
+  submitLabel: string;
+  onChanged: () => void;
+}) {
   const [form, setForm] = useState(EMPTY);
   const [busy, setBusy] = useState(false);
   const [fields, setFields] = useState<Record<string, string[]>>({});
@@ -26,7 +37,7 @@ export function ChangePasswordCard() {
     try {
       await api.changePassword(form.currentPassword, form.newPassword);
       setForm(EMPTY);
-      notify('Password changed. Your other sessions were signed out.');
+      onChanged();
     } catch (failure) {
       const error = asApiError(failure);
       setFields(error.fields);
@@ -37,51 +48,62 @@ export function ChangePasswordCard() {
   };
 
   return (
+    <form
+      class="form"
+      noValidate
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (!busy) void submit();
+      }}
+    >
+      {formError && <Alert>{formError}</Alert>}
+      <PasswordField
+        label={currentLabel}
+        errors={fieldMessages(fields, 'currentPassword', currentLabel)}
+        purpose="current"
+        value={form.currentPassword}
+        onValue={(value) => set({ currentPassword: value })}
+      />
+      <PasswordField
+        label="New password"
+        hint="At least 8 characters, no spaces."
+        errors={fieldMessages(fields, 'newPassword', 'New password')}
+        purpose="new"
+        value={form.newPassword}
+        onValue={(value) => set({ newPassword: value })}
+      />
+      <PasswordField
+        label="Repeat the new password"
+        errors={fields.repeated}
+        purpose="new"
+        value={form.repeated}
+        onValue={(value) => set({ repeated: value })}
+      />
+      <div class="form-actions">
+        <button
+          type="submit"
+          class="button button-primary"
+          disabled={busy || !form.currentPassword || !form.newPassword}
+        >
+          {busy ? 'Saving…' : submitLabel}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** Account Settings → Profile: change your own password; your other sessions end. */
+export function ChangePasswordCard() {
+  return (
     <Card
       title="Change password"
       description="Changing your password signs you out everywhere else. Your tokens keep working."
     >
-      <form
-        class="form"
-        noValidate
-        onSubmit={(event) => {
-          event.preventDefault();
-          if (!busy) void submit();
-        }}
-      >
-        {formError && <Alert>{formError}</Alert>}
-        <PasswordField
-          label="Current password"
-          errors={fieldMessages(fields, 'currentPassword', 'Current password')}
-          purpose="current"
-          value={form.currentPassword}
-          onValue={(value) => set({ currentPassword: value })}
-        />
-        <PasswordField
-          label="New password"
-          hint="At least 8 characters, no spaces."
-          errors={fieldMessages(fields, 'newPassword', 'New password')}
-          purpose="new"
-          value={form.newPassword}
-          onValue={(value) => set({ newPassword: value })}
-        />
-        <PasswordField
-          label="Repeat the new password"
-          errors={fields.repeated}
-          purpose="new"
-          value={form.repeated}
-          onValue={(value) => set({ repeated: value })}
-        />
-        <div class="form-actions">
-          <button
-            type="submit"
-            class="button button-primary"
-            disabled={busy || !form.currentPassword || !form.newPassword}
-          >
-            {busy ? 'Changing…' : 'Change password'}
-          </button>
-        </div>
-      </form>
+      <ChangePasswordForm
+        currentLabel="Current password"
+        submitLabel="Change password"
+        onChanged={() => notify('Password changed. Your other sessions were signed out.')}
+      />
     </Card>
   );
 }

@@ -44,7 +44,10 @@ export class TokenStatusAtView {
   @ApiPropertyOptional() cappedByPolicy?: boolean;
   @ApiPropertyOptional({ format: 'date-time', nullable: true, type: String })
   revokedAt?: string | null;
-  @ApiPropertyOptional({ description: 'The policy maximum in force at that instant' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: 'The policy maximum in force at that instant',
+  })
   maxLifetimeDays?: number;
 }
 

@@ -65,6 +65,7 @@ export class SessionService {
       tokenExpiresAt: null,
       sessionId,
       passwordProvenAt: session.passwordProvenAt,
+      passwordChangeRequired: user.passwordChangeRequired === true,
     };
   }
 

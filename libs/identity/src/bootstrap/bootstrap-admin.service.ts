@@ -1,13 +1,14 @@
-import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { READ_MODEL, ReadModel } from '@pat/read-model';
 import { APP_CONFIG, AppConfig, DomainError, systemContext } from '@pat/shared';
 import { CreateUserCommand } from '../create-user/create-user.command';
+import { newOneTimePassword } from '../reset-password/reset-password.handler';
 
 /**
  * Creates the first system administrator once, when no user exists (DESIGN §3). Without a
- * configured password a random one is printed once; it is never stored in plain text.
+ * configured password a random one is printed once, as a one-time password: it is never stored
+ * in plain text, and opens nothing but setting a new one at the first sign-in.
  */
 @Injectable()
 export class BootstrapAdminService {
@@ -22,7 +23,7 @@ export class BootstrapAdminService {
   async ensureAdministrator(): Promise<void> {
     if ((await this.readModel.countUsers()) > 0) return;
     const { username, password: configured } = this.config.bootstrapAdmin;
-    const password = configured ?? randomBytes(18).toString('base64url');
+    const password = configured ?? newOneTimePassword();
     try {
       await this.commandBus.execute(
         new CreateUserCommand(
@@ -33,6 +34,8 @@ export class BootstrapAdminService {
             email: null,
             isAdmin: true,
             isAuditor: false,
+            // A printed password has been seen (terminal, log collector): the admin replaces it.
+            passwordChangeRequired: configured === undefined,
           },
           systemContext(),
         ),
@@ -45,10 +48,13 @@ export class BootstrapAdminService {
     if (configured) {
       this.logger.log(`Created the system administrator "${username}"`);
     } else {
-      // Printed once, on purpose: the operator needs it to sign in the first time.
-      process.stdout.write(
+      // Printed once, on purpose: the operator needs it to sign in the first time. On standard
+      // error, not through the logger: it must not reach log collectors, and standard output
+      // carries only JSON lines.
+      process.stderr.write(
         `\nCreated the system administrator "${username}" with the one-time password: ${password}\n` +
-          'Sign in and create your own administrator; this password is not shown again.\n\n',
+          'It is not shown again and must be changed at the first sign-in (the web UI asks for ' +
+          'a new one; the API answers 403 password_change_required until PUT /api/v1/me/password).\n\n',
       );
     }
   }

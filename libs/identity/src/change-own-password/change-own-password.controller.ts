@@ -1,13 +1,8 @@
 import { Body, Controller, ForbiddenException, HttpCode, Put, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import { ApiCookieAuth, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
-  ApiCookieAuth,
-  ApiForbiddenResponse,
-  ApiNoContentResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
-import {
+  AllowedBeforePasswordChange,
   CallerContext,
   CurrentPrincipal,
   FailureLimiter,
@@ -16,7 +11,7 @@ import {
   SessionService,
   clientKey,
 } from '@pat/auth';
-import type { CommandContext } from '@pat/shared';
+import { ApiErrors, type CommandContext } from '@pat/shared';
 import type { Request } from 'express';
 import { usernameKey } from '../domain/user';
 import { PASSWORD_NOT_CORRECT } from '../session/session.controller';
@@ -37,15 +32,17 @@ export class ChangeOwnPasswordController {
   @HttpCode(204)
   // The current password is the proof; a token can never change one (DESIGN §10).
   @SessionOnly()
+  // How a one-time password is replaced: the one route (with GET /me) that it opens.
+  @AllowedBeforePasswordChange()
   @ApiOperation({
+    operationId: 'changeMyPassword',
     summary:
       'Change your own password (browser session only); every other session of yours ends at once',
   })
-  @ApiNoContentResponse()
-  @ApiForbiddenResponse({
-    description:
-      'The current password is not correct (counted like a failed sign-in), or a token was used',
+  @ApiErrors(400, 401, 429, 503, {
+    403: 'The current password is not correct (counted like a failed sign-in), or a token was used',
   })
+  @ApiNoContentResponse()
   async change(
     @Body() body: ChangeOwnPasswordDto,
     @CurrentPrincipal() principal: Principal,

@@ -1,5 +1,6 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CommandRunner } from '@pat/application';
+import { invalid } from '@pat/shared';
 import { userAggregate } from '../aggregates';
 import { decideUpdateUser, userStream, validatePassword } from '../domain/user';
 import { PasswordHasher } from '../password-hasher';
@@ -20,6 +21,10 @@ export class ChangeOwnPasswordHandler implements ICommandHandler<ChangeOwnPasswo
       return 'wrong_password';
     }
     validatePassword(command.newPassword);
+    // A one-time password was seen by whoever printed it: it cannot become the chosen one.
+    if (user.passwordChangeRequired === true && command.newPassword === command.currentPassword) {
+      throw invalid('newPassword', 'newPassword must differ from the one-time password');
+    }
     const passwordHash = await this.passwords.hash(command.newPassword);
     await this.commands.run(
       userStream(command.userId),

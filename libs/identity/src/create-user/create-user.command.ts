@@ -11,6 +11,8 @@ export class CreateUserCommand extends Command<UserView> {
       readonly email: string | null;
       readonly isAdmin: boolean;
       readonly isAuditor: boolean;
+      /** A one-time password (the bootstrap's printed one): to be replaced at first sign-in. */
+      readonly passwordChangeRequired?: boolean;
     },
     readonly context: CommandContext,
   ) {

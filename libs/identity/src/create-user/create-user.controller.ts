@@ -2,14 +2,13 @@ import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
   ApiBearerAuth,
-  ApiConflictResponse,
   ApiCookieAuth,
   ApiCreatedResponse,
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
 import { AdminOnly, CallerContext, CredentialChange } from '@pat/auth';
-import type { CommandContext } from '@pat/shared';
+import { ApiErrors, type CommandContext } from '@pat/shared';
 import { UserView } from '../user-view';
 import { CreateUserCommand } from './create-user.command';
 import { CreateUserDto } from './create-user.dto';
@@ -25,9 +24,9 @@ export class CreateUserController {
   @HttpCode(201)
   @AdminOnly()
   @CredentialChange()
-  @ApiOperation({ summary: 'Create a user (system administrators)' })
+  @ApiOperation({ operationId: 'createUser', summary: 'Create a user (system administrators)' })
+  @ApiErrors(400, 401, 429, 503, { 409: 'The username is taken (ignoring case)' })
   @ApiCreatedResponse({ type: UserView })
-  @ApiConflictResponse({ description: 'The username is taken (ignoring case)' })
   create(@Body() body: CreateUserDto, @CallerContext() context: CommandContext): Promise<UserView> {
     return this.commandBus.execute(
       new CreateUserCommand(

@@ -56,6 +56,7 @@ export class CreateUserHandler implements ICommandHandler<CreateUserCommand> {
           isAdmin: input.isAdmin,
           isAuditor: input.isAuditor,
           passwordHash,
+          passwordChangeRequired: input.passwordChangeRequired === true,
         }),
       context,
     );

@@ -8,7 +8,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { AdminOnly, CallerContext, CredentialChange } from '@pat/auth';
-import type { CommandContext } from '@pat/shared';
+import { ApiErrors, type CommandContext } from '@pat/shared';
 import { DeleteUserCommand } from './delete-user.command';
 
 @ApiTags('users')
@@ -23,8 +23,10 @@ export class DeleteUserController {
   @AdminOnly()
   @CredentialChange()
   @ApiOperation({
+    operationId: 'deleteUser',
     summary: 'Delete a user: their tokens and sessions stop working when this returns',
   })
+  @ApiErrors(400, 401, 404, 409, 429, 503)
   @ApiNoContentResponse()
   async delete(@Param('id') id: string, @CallerContext() context: CommandContext): Promise<void> {
     await this.commandBus.execute(new DeleteUserCommand(id, context));

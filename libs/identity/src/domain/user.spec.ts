@@ -93,4 +93,36 @@ describe('user decisions', () => {
     expect(kindOf(() => validatePassword('has a space'))).toBe('invalid');
     expect(kindOf(() => validatePassword('long-enough'))).toBe('none');
   });
+
+  it('records a one-time password only when set; a new password replaces or clears it', () => {
+    const required = (state: ReturnType<typeof evolveUser>) =>
+      state.exists && state.passwordChangeRequired;
+    expect(required(created)).toBe(false);
+    expect(created.exists).toBe(true);
+    const [plain] = decideCreateUser(initialUserState, { ...profile, passwordHash: 'h' });
+    expect(plain.data).not.toHaveProperty('passwordChangeRequired');
+
+    const [oneTime] = decideCreateUser(initialUserState, {
+      ...profile,
+      passwordHash: 'h',
+      passwordChangeRequired: true,
+    });
+    expect(oneTime.data.passwordChangeRequired).toBe(true);
+    const bootstrapped = evolveUser(initialUserState, oneTime);
+    expect(required(bootstrapped)).toBe(true);
+
+    // A profile change keeps it; the user's own new password clears it; a reset sets it again.
+    const renamed = decideUpdateUser(bootstrapped, { name: 'Root' }).reduce(
+      evolveUser,
+      bootstrapped,
+    );
+    expect(required(renamed)).toBe(true);
+    const [own] = decideUpdateUser(renamed, { passwordHash: 'h2' });
+    expect(own.data).not.toHaveProperty('passwordChangeRequired');
+    const changed = evolveUser(renamed, own);
+    expect(required(changed)).toBe(false);
+    const [reset] = decideUpdateUser(changed, { passwordHash: 'h3', passwordChangeRequired: true });
+    expect(reset.data).toMatchObject({ passwordHash: 'h3', passwordChangeRequired: true });
+    expect(required(evolveUser(changed, reset))).toBe(true);
+  });
 });

@@ -21,9 +21,27 @@ export interface UserProfile {
   readonly isAuditor: boolean;
 }
 
-export type UserCreated = DomainEvent<'UserCreated', UserProfile & { passwordHash: string }>;
-/** A full profile after the change; the password hash only when the password changed. */
-export type UserUpdated = DomainEvent<'UserUpdated', UserProfile & { passwordHash?: string }>;
+/**
+ * Whether the password is a one-time one (printed at bootstrap or by `reset-password`) that the
+ * user must replace before doing anything else. Recorded only when true: events without it
+ * (every event from before it existed) mean false.
+ */
+export interface PasswordChangeRequirement {
+  readonly passwordChangeRequired?: true;
+}
+
+export type UserCreated = DomainEvent<
+  'UserCreated',
+  UserProfile & { passwordHash: string } & PasswordChangeRequirement
+>;
+/**
+ * A full profile after the change; the password hash only when the password changed. A new
+ * password also sets the requirement anew: required when the event says so, cleared otherwise.
+ */
+export type UserUpdated = DomainEvent<
+  'UserUpdated',
+  UserProfile & { passwordHash?: string } & PasswordChangeRequirement
+>;
 export type UserDeleted = DomainEvent<'UserDeleted', UserProfile>;
 export type UserEvent = UserCreated | UserUpdated | UserDeleted;
 
@@ -51,7 +69,12 @@ export function evolveUsername(_state: UsernameState, event: UsernameEvent): Use
 }
 
 export type UserState =
-  { readonly exists: false } | ({ readonly exists: true; readonly deleted: boolean } & UserProfile);
+  | { readonly exists: false }
+  | ({
+      readonly exists: true;
+      readonly deleted: boolean;
+      readonly passwordChangeRequired: boolean;
+    } & UserProfile);
 
 export const initialUserState: UserState = { exists: false };
 
@@ -60,7 +83,21 @@ export function evolveUser(state: UserState, event: UserEvent): UserState {
     case 'UserCreated':
     case 'UserUpdated': {
       const { userId, username, name, email, isAdmin, isAuditor } = event.data;
-      return { exists: true, deleted: false, userId, username, name, email, isAdmin, isAuditor };
+      const passwordChangeRequired =
+        event.type === 'UserCreated' || event.data.passwordHash !== undefined
+          ? event.data.passwordChangeRequired === true
+          : state.exists && state.passwordChangeRequired;
+      return {
+        exists: true,
+        deleted: false,
+        passwordChangeRequired,
+        userId,
+        username,
+        name,
+        email,
+        isAdmin,
+        isAuditor,
+      };
     }
     case 'UserDeleted':
       return state.exists ? { ...state, deleted: true } : state;
@@ -91,11 +128,17 @@ export function validatePassword(password: string): void {
 
 export function decideCreateUser(
   state: UserState,
-  command: UserProfile & { passwordHash: string },
+  command: UserProfile & { passwordHash: string; passwordChangeRequired?: boolean },
 ): UserCreated[] {
   if (state.exists) throw conflict(`User ${command.userId} already exists`);
   validateUsername(command.username);
-  return [{ type: 'UserCreated', data: { ...command } }];
+  const { passwordChangeRequired, ...data } = command;
+  return [
+    {
+      type: 'UserCreated',
+      data: passwordChangeRequired ? { ...data, passwordChangeRequired: true } : data,
+    },
+  ];
 }
 
 /**
@@ -125,6 +168,8 @@ export interface UpdateUser {
   readonly isAuditor?: boolean;
   /** Set when the password changes: hashed outside the domain. */
   readonly passwordHash?: string;
+  /** With a new password: a one-time one, to be replaced at the next sign-in. */
+  readonly passwordChangeRequired?: boolean;
   /** Who asks: administrators cannot take away their own administrator flag. */
   readonly requestedBy?: string | null;
 }
@@ -149,10 +194,13 @@ export function decideUpdateUser(state: UserState, command: UpdateUser): UserUpd
     next.isAdmin === state.isAdmin &&
     next.isAuditor === state.isAuditor;
   if (unchanged) return [];
+  if (!command.passwordHash) return [{ type: 'UserUpdated', data: next }];
   return [
     {
       type: 'UserUpdated',
-      data: command.passwordHash ? { ...next, passwordHash: command.passwordHash } : next,
+      data: command.passwordChangeRequired
+        ? { ...next, passwordHash: command.passwordHash, passwordChangeRequired: true }
+        : { ...next, passwordHash: command.passwordHash },
     },
   ];
 }

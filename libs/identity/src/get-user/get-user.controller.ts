@@ -6,6 +6,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import { ApiErrors } from '@pat/shared';
 import { AdminOnly } from '@pat/auth';
 import { UserLookup } from '../user-lookup';
 import { UserView, toUserView } from '../user-view';
@@ -19,7 +20,8 @@ export class GetUserController {
 
   @Get(':id')
   @AdminOnly()
-  @ApiOperation({ summary: 'One user (system administrators)' })
+  @ApiOperation({ operationId: 'getUser', summary: 'One user (system administrators)' })
+  @ApiErrors(400, 401, 403, 429, 503, 404)
   @ApiOkResponse({ type: UserView })
   async get(@Param('id') id: string): Promise<UserView> {
     return toUserView(await this.users.require(id));

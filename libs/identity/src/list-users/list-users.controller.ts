@@ -9,7 +9,13 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AdminOnly } from '@pat/auth';
-import { ApiPaged, NEXT_PAGE_LINK_HEADER, parsePageRequest, sendPage } from '@pat/shared';
+import {
+  ApiErrors,
+  ApiPaged,
+  NEXT_PAGE_LINK_HEADER,
+  parsePageRequest,
+  sendPage,
+} from '@pat/shared';
 import { UserView } from '../user-view';
 import { ListUsersQuery, USER_CURSOR_PARTS } from './list-users.query';
 
@@ -22,7 +28,11 @@ export class ListUsersController {
 
   @Get()
   @AdminOnly()
-  @ApiOperation({ summary: 'All users, in username order, paged (system administrators)' })
+  @ApiOperation({
+    operationId: 'listUsers',
+    summary: 'All users, in username order, paged (system administrators)',
+  })
+  @ApiErrors(400, 401, 403, 429, 503)
   @ApiPaged()
   @ApiOkResponse({ type: UserView, isArray: true, headers: NEXT_PAGE_LINK_HEADER })
   async list(

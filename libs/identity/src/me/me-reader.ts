@@ -27,6 +27,7 @@ export class MeReader {
       projects: projects.map(({ id, name, role }) => ({ id, name, role: role ?? '' })),
       authMethod: principal.authMethod,
       tokenId: principal.tokenId,
+      passwordChangeRequired: user.passwordChangeRequired === true,
     };
   }
 }

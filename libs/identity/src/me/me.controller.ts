@@ -6,7 +6,8 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { CurrentPrincipal, Principal } from '@pat/auth';
+import { ApiErrors } from '@pat/shared';
+import { AllowedBeforePasswordChange, CurrentPrincipal, Principal } from '@pat/auth';
 import { MeReader } from './me-reader';
 import { MeView } from './me.view';
 
@@ -18,7 +19,13 @@ export class MeController {
   constructor(private readonly me: MeReader) {}
 
   @Get()
-  @ApiOperation({ summary: 'Who you are, how you authenticated, and your projects' })
+  // The web UI reads passwordChangeRequired here to ask for a new password first.
+  @AllowedBeforePasswordChange()
+  @ApiOperation({
+    operationId: 'getMe',
+    summary: 'Who you are, how you authenticated, and your projects',
+  })
+  @ApiErrors(400, 401, 403, 429, 503)
   @ApiOkResponse({ type: MeView })
   read(@CurrentPrincipal() principal: Principal): Promise<MeView> {
     return this.me.read(principal);

@@ -23,6 +23,7 @@ export const projectUserEvents: Projector = (event): ReadModelChange[] => {
             isAuditor: data.isAuditor,
             passwordHash: data.passwordHash,
             passwordVersion: event.revision,
+            passwordChangeRequired: data.passwordChangeRequired === true,
             createdAt: event.metadata.occurredAt,
             deletedAt: null,
           },
@@ -41,9 +42,14 @@ export const projectUserEvents: Projector = (event): ReadModelChange[] => {
             email: data.email,
             isAdmin: data.isAdmin,
             isAuditor: data.isAuditor,
-            // A new password version ends the sessions started under the old one.
+            // A new password version ends the sessions started under the old one; a new password
+            // is one-time only when the event says so.
             ...(data.passwordHash
-              ? { passwordHash: data.passwordHash, passwordVersion: event.revision }
+              ? {
+                  passwordHash: data.passwordHash,
+                  passwordVersion: event.revision,
+                  passwordChangeRequired: data.passwordChangeRequired === true,
+                }
               : {}),
           },
         },

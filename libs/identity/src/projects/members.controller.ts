@@ -3,14 +3,13 @@ import { CommandBus } from '@nestjs/cqrs';
 import {
   ApiBearerAuth,
   ApiCookieAuth,
-  ApiForbiddenResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
 import { AdminOnly, CallerContext } from '@pat/auth';
-import type { CommandContext } from '@pat/shared';
+import { ApiErrors, type CommandContext } from '@pat/shared';
 import { RemoveMemberCommand } from './remove-member/remove-member.command';
 import { ProjectRoles } from './project-access.guard';
 import { ProjectDetailView } from './project-view';
@@ -30,9 +29,12 @@ export class MembersController {
   @Put('projects/:id/members/:userId')
   @ProjectRoles('admin')
   @ApiTags('projects')
-  @ApiOperation({ summary: 'Add a member to a project you administer, or change their role' })
+  @ApiOperation({
+    operationId: 'setProjectMember',
+    summary: 'Add a member to a project you administer, or change their role',
+  })
+  @ApiErrors(400, 401, 404, 409, 429, 503, { 403: TOKEN_MAY_ONLY_LOWER })
   @ApiOkResponse({ type: ProjectDetailView })
-  @ApiForbiddenResponse({ description: TOKEN_MAY_ONLY_LOWER })
   set(
     @Param('id') id: string,
     @Param('userId') userId: string,
@@ -46,7 +48,11 @@ export class MembersController {
   @HttpCode(204)
   @ProjectRoles('admin')
   @ApiTags('projects')
-  @ApiOperation({ summary: 'Remove a member from a project you administer' })
+  @ApiOperation({
+    operationId: 'removeProjectMember',
+    summary: 'Remove a member from a project you administer',
+  })
+  @ApiErrors(400, 401, 403, 429, 503, 404, 409)
   @ApiNoContentResponse()
   async remove(
     @Param('id') id: string,
@@ -59,9 +65,12 @@ export class MembersController {
   @Put('admin/projects/:id/members/:userId')
   @AdminOnly()
   @ApiTags('projects (admin)')
-  @ApiOperation({ summary: 'Add a member to any project, or change their role' })
+  @ApiOperation({
+    operationId: 'setProjectMemberAsAdmin',
+    summary: 'Add a member to any project, or change their role',
+  })
+  @ApiErrors(400, 401, 404, 409, 429, 503, { 403: TOKEN_MAY_ONLY_LOWER })
   @ApiOkResponse({ type: ProjectDetailView })
-  @ApiForbiddenResponse({ description: TOKEN_MAY_ONLY_LOWER })
   setAsAdmin(
     @Param('id') id: string,
     @Param('userId') userId: string,
@@ -75,7 +84,11 @@ export class MembersController {
   @HttpCode(204)
   @AdminOnly()
   @ApiTags('projects (admin)')
-  @ApiOperation({ summary: 'Remove a member from any project' })
+  @ApiOperation({
+    operationId: 'removeProjectMemberAsAdmin',
+    summary: 'Remove a member from any project',
+  })
+  @ApiErrors(400, 401, 403, 429, 503, 404, 409)
   @ApiNoContentResponse()
   async removeAsAdmin(
     @Param('id') id: string,

@@ -9,6 +9,10 @@ export class ConfirmPasswordDto {
 }
 
 export class ConfirmedView {
-  @ApiProperty({ description: 'Until when account changes need no password again' })
+  @ApiProperty({
+    format: 'date-time',
+    example: '2026-11-24T14:17:00.000Z',
+    description: 'Until when account changes need no password again',
+  })
   confirmedUntil!: string;
 }

@@ -12,14 +12,14 @@ import {
 } from '@nestjs/common';
 import {
   ApiCookieAuth,
-  ApiForbiddenResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import { ApiErrors } from '@pat/shared';
 import {
+  AllowedBeforePasswordChange,
   CurrentPrincipal,
   FailureLimiter,
   Principal,
@@ -53,9 +53,14 @@ export class SessionController {
   @Post()
   @Public()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Sign in; sets an HttpOnly, SameSite=Strict session cookie' })
+  @ApiOperation({
+    operationId: 'signIn',
+    summary: 'Sign in; sets an HttpOnly, SameSite=Strict session cookie',
+  })
+  @ApiErrors(400, 403, 429, 503, {
+    401: 'Invalid username or password: one message for any failure',
+  })
   @ApiOkResponse({ type: UserView })
-  @ApiUnauthorizedResponse({ description: 'One message for any failure' })
   async login(
     @Body() body: LoginDto,
     @Req() request: Request,
@@ -84,16 +89,18 @@ export class SessionController {
 
   @Post('confirm')
   @SessionOnly()
+  @AllowedBeforePasswordChange()
   @HttpCode(200)
   @ApiCookieAuth()
   @ApiOperation({
+    operationId: 'confirmPassword',
     summary:
       'Prove the password again ("sudo mode"): account changes need a proof within REAUTH_WINDOW_MINUTES',
   })
-  @ApiOkResponse({ type: ConfirmedView })
-  @ApiForbiddenResponse({
-    description: 'The password is not correct (counted like a failed sign-in), or a token was used',
+  @ApiErrors(400, 401, 429, 503, {
+    403: 'The password is not correct (counted like a failed sign-in), or a token was used',
   })
+  @ApiOkResponse({ type: ConfirmedView })
   async confirm(
     @Body() body: ConfirmPasswordDto,
     @CurrentPrincipal() principal: Principal,
@@ -117,9 +124,11 @@ export class SessionController {
   }
 
   @Delete()
+  @AllowedBeforePasswordChange()
   @HttpCode(204)
   @ApiCookieAuth()
-  @ApiOperation({ summary: 'Sign out' })
+  @ApiOperation({ operationId: 'signOut', summary: 'Sign out' })
+  @ApiErrors(400, 401, 403, 429, 503)
   @ApiNoContentResponse()
   async logout(
     @CurrentPrincipal() principal: Principal,

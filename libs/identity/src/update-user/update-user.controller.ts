@@ -15,7 +15,7 @@ import {
   Principal,
   SessionService,
 } from '@pat/auth';
-import type { CommandContext } from '@pat/shared';
+import { ApiErrors, type CommandContext } from '@pat/shared';
 import { UserView } from '../user-view';
 import { UpdateUserCommand } from './update-user.command';
 import { UpdateUserDto } from './update-user.dto';
@@ -35,9 +35,11 @@ export class UpdateUserController {
   // The whole route: a password, a flag, even a name or email (a way into password reset).
   @CredentialChange()
   @ApiOperation({
+    operationId: 'updateUser',
     summary:
       'Change a user’s name, email, flags or password; applies to the next request. A new password ends every other session of the user',
   })
+  @ApiErrors(400, 401, 404, 409, 429, 503)
   @ApiOkResponse({ type: UserView })
   async update(
     @Param('id') id: string,

@@ -128,6 +128,7 @@ const userSchema = new Schema<UserDoc>(
     isAuditor: Boolean,
     passwordHash: String,
     passwordVersion: Number,
+    passwordChangeRequired: Boolean,
     createdAt: String,
     deletedAt: String,
     revision: Number,

@@ -261,6 +261,36 @@ export function describeReadModelContract(
       expect((await readModel.findUserById(versioned.id))?.passwordVersion).toBe(1);
     });
 
+    it('stores whether a user must change the password, a document without it meaning false', async () => {
+      const required = userCreated({ passwordChangeRequired: true });
+      const legacy = userCreated();
+      await apply([required, legacy]);
+      expect((await readModel.findUserById(required.id))?.passwordChangeRequired).toBe(true);
+      expect(
+        (await readModel.findUserByUsernameKey(required.set.usernameKey!))?.passwordChangeRequired,
+      ).toBe(true);
+      expect((await readModel.findUserById(legacy.id))?.passwordChangeRequired ?? false).toBe(
+        false,
+      );
+      // A change that does not touch the password keeps it; a new password clears it.
+      await apply([
+        { collection: 'users', id: required.id, revision: 1, set: { name: 'Renamed' } },
+      ]);
+      expect((await readModel.findUserById(required.id))?.passwordChangeRequired).toBe(true);
+      await apply([
+        {
+          collection: 'users',
+          id: required.id,
+          revision: 2,
+          set: { passwordHash: '$argon2id$new', passwordVersion: 2, passwordChangeRequired: false },
+        },
+      ]);
+      expect((await readModel.findUserById(required.id))?.passwordChangeRequired).toBe(false);
+      expect((await readModel.listUsers()).find((u) => u.userId === required.id)).toMatchObject({
+        passwordChangeRequired: false,
+      });
+    });
+
     it('keeps projects and memberships, leaving removed members out', async () => {
       const p1 = randomUUID();
       const p2 = randomUUID();

@@ -2,14 +2,13 @@ import { Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
   ApiBearerAuth,
-  ApiConflictResponse,
   ApiCookieAuth,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
 import { AdminOnly, CallerContext } from '@pat/auth';
-import type { CommandContext } from '@pat/shared';
+import { ApiErrors, type CommandContext } from '@pat/shared';
 import { RevokeTokenCommand } from '../revoke-token/revoke-token.command';
 import { TokenView } from '../token-view';
 
@@ -24,9 +23,12 @@ export class AdminRevokeTokenController {
   @Post(':id/revoke')
   @HttpCode(200)
   @AdminOnly()
-  @ApiOperation({ summary: 'Revoke any token (system administrators)' })
+  @ApiOperation({
+    operationId: 'revokeTokenAsAdmin',
+    summary: 'Revoke any token (system administrators)',
+  })
+  @ApiErrors(400, 401, 403, 429, 503, { 404: 'No such token', 409: 'Already revoked' })
   @ApiOkResponse({ type: TokenView })
-  @ApiConflictResponse({ description: 'Already revoked' })
   revoke(@Param('id') id: string, @CallerContext() context: CommandContext): Promise<TokenView> {
     return this.commandBus.execute(new RevokeTokenCommand(id, null, 'admin', context));
   }

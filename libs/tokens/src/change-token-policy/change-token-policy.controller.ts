@@ -8,7 +8,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { AdminOnly, CallerContext, CredentialChange } from '@pat/auth';
-import type { CommandContext } from '@pat/shared';
+import { ApiErrors, type CommandContext } from '@pat/shared';
 import { TokenPolicyView } from '../token-policy-view';
 import { ChangeTokenPolicyCommand } from './change-token-policy.command';
 import { ChangeTokenPolicyDto } from './change-token-policy.dto';
@@ -24,8 +24,10 @@ export class ChangeTokenPolicyController {
   @AdminOnly()
   @CredentialChange()
   @ApiOperation({
+    operationId: 'changeTokenPolicy',
     summary: 'Set the longest token lifetime; applies at once to existing tokens too',
   })
+  @ApiErrors(400, 401, 409, 429, 503)
   @ApiOkResponse({ type: TokenPolicyView })
   change(
     @Body() body: ChangeTokenPolicyDto,

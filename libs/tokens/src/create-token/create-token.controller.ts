@@ -1,12 +1,6 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import {
-  ApiConflictResponse,
-  ApiCookieAuth,
-  ApiCreatedResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiCookieAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   CallerContext,
   CredentialChange,
@@ -14,7 +8,7 @@ import {
   Principal,
   SessionOnly,
 } from '@pat/auth';
-import type { CommandContext } from '@pat/shared';
+import { ApiErrors, type CommandContext } from '@pat/shared';
 import { CreatedTokenView } from '../token-view';
 import { CreateTokenCommand } from './create-token.command';
 import { CreateTokenDto, requestedLifetime } from './create-token.dto';
@@ -29,11 +23,14 @@ export class CreateTokenController {
   @SessionOnly()
   @CredentialChange()
   @ApiCookieAuth()
-  @ApiOperation({ summary: 'Create a personal access token (browser session only)' })
-  @ApiCreatedResponse({ type: CreatedTokenView, description: 'The token, shown this once' })
-  @ApiConflictResponse({
-    description: 'You already have MAX_ACTIVE_TOKENS_PER_USER active tokens: revoke one first',
+  @ApiOperation({
+    operationId: 'createToken',
+    summary: 'Create a personal access token (browser session only)',
   })
+  @ApiErrors(400, 401, 429, 503, {
+    409: 'You already have MAX_ACTIVE_TOKENS_PER_USER active tokens: revoke one first',
+  })
+  @ApiCreatedResponse({ type: CreatedTokenView, description: 'The token, shown this once' })
   create(
     @Body() body: CreateTokenDto,
     @CurrentPrincipal() principal: Principal,

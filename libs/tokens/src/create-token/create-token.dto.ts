@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiSchema, ApiSchemaOptions } from '@nestjs/swagger';
 import { INSTANT_FORMAT_HINT, ISO_INSTANT_WITH_OFFSET, VisibleName, invalid } from '@pat/shared';
 import {
   IsISO8601,
@@ -14,6 +14,30 @@ import {
 import { MAX_LIFETIME_DAYS } from '../domain/token-policy';
 import { NAME_MAX_LENGTH, RequestedLifetime } from '../domain/token';
 
+/**
+ * Exactly one of expiresInDays or expiresAt (requestedLifetime below enforces it): in the
+ * document a `oneOf` whose branches each require one of them (generated clients type it as
+ * `{ name } & ({ expiresInDays } | { expiresAt })`). (ApiSchema merges any schema keys
+ * it is given; its type only names `description`.)
+ */
+@ApiSchema({
+  description: 'A new token: its name and exactly one of expiresInDays or expiresAt',
+  oneOf: [
+    {
+      title: 'Lifetime in days',
+      type: 'object',
+      properties: { expiresInDays: { type: 'integer' } },
+      required: ['expiresInDays'],
+    },
+    {
+      title: 'Expiry instant',
+      type: 'object',
+      properties: { expiresAt: { type: 'string', format: 'date-time' } },
+      required: ['expiresAt'],
+    },
+  ],
+  example: { name: 'ci-deploy', expiresInDays: 30 },
+} as ApiSchemaOptions)
 export class CreateTokenDto {
   @ApiProperty({ maxLength: NAME_MAX_LENGTH, example: 'ci-deploy' })
   @IsString({ message: 'name must be a string' })
@@ -23,7 +47,9 @@ export class CreateTokenDto {
   name!: string;
 
   @ApiPropertyOptional({
+    type: 'integer',
     minimum: 1,
+    maximum: MAX_LIFETIME_DAYS,
     description: 'Lifetime in days; give this or expiresAt, not both',
     example: 30,
   })

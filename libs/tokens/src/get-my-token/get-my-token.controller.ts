@@ -3,11 +3,11 @@ import { QueryBus } from '@nestjs/cqrs';
 import {
   ApiBearerAuth,
   ApiCookieAuth,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import { ApiErrors } from '@pat/shared';
 import { CurrentPrincipal, Principal } from '@pat/auth';
 import { TokenView } from '../token-view';
 import { GetMyTokenQuery } from './get-my-token.query';
@@ -20,9 +20,9 @@ export class GetMyTokenController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get(':id')
-  @ApiOperation({ summary: 'One of your tokens' })
+  @ApiOperation({ operationId: 'getMyToken', summary: 'One of your tokens' })
+  @ApiErrors(400, 401, 403, 429, 503, { 404: 'No such token of yours' })
   @ApiOkResponse({ type: TokenView })
-  @ApiNotFoundResponse({ description: 'No such token of yours' })
   get(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<TokenView> {
     return this.queryBus.execute(new GetMyTokenQuery(id, principal.userId));
   }

@@ -7,6 +7,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import { ApiErrors } from '@pat/shared';
 import { AdminOnly } from '@pat/auth';
 import { TokenPolicyView } from '../token-policy-view';
 import { GetTokenPolicyQuery } from './get-token-policy.query';
@@ -19,7 +20,11 @@ export class GetTokenPolicyController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get('token-policy')
-  @ApiOperation({ summary: 'The longest lifetime a token may have, and the lifetime presets' })
+  @ApiOperation({
+    operationId: 'getTokenPolicy',
+    summary: 'The longest lifetime a token may have, and the lifetime presets',
+  })
+  @ApiErrors(400, 401, 403, 429, 503)
   @ApiOkResponse({ type: TokenPolicyView })
   get(): Promise<TokenPolicyView> {
     return this.queryBus.execute(new GetTokenPolicyQuery());
@@ -27,7 +32,11 @@ export class GetTokenPolicyController {
 
   @Get('admin/token-policy')
   @AdminOnly()
-  @ApiOperation({ summary: 'The token policy (system administrators)' })
+  @ApiOperation({
+    operationId: 'getTokenPolicyAsAdmin',
+    summary: 'The token policy (system administrators)',
+  })
+  @ApiErrors(400, 401, 403, 429, 503)
   @ApiOkResponse({ type: TokenPolicyView })
   getAsAdmin(): Promise<TokenPolicyView> {
     return this.queryBus.execute(new GetTokenPolicyQuery());

@@ -9,7 +9,13 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, Principal } from '@pat/auth';
-import { ApiPaged, NEXT_PAGE_LINK_HEADER, parsePageRequest, sendPage } from '@pat/shared';
+import {
+  ApiErrors,
+  ApiPaged,
+  NEXT_PAGE_LINK_HEADER,
+  parsePageRequest,
+  sendPage,
+} from '@pat/shared';
 import { TokenView } from '../token-view';
 import { ListMyTokensQuery, TOKEN_CURSOR_PARTS } from './list-my-tokens.query';
 
@@ -21,7 +27,11 @@ export class ListMyTokensController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get()
-  @ApiOperation({ summary: 'Your tokens, newest first, with their status now (paged)' })
+  @ApiOperation({
+    operationId: 'listMyTokens',
+    summary: 'Your tokens, newest first, with their status now (paged)',
+  })
+  @ApiErrors(400, 401, 403, 429, 503)
   @ApiPaged()
   @ApiOkResponse({ type: TokenView, isArray: true, headers: NEXT_PAGE_LINK_HEADER })
   async list(

@@ -9,7 +9,13 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AdminOnly } from '@pat/auth';
-import { ApiPaged, NEXT_PAGE_LINK_HEADER, parsePageRequest, sendPage } from '@pat/shared';
+import {
+  ApiErrors,
+  ApiPaged,
+  NEXT_PAGE_LINK_HEADER,
+  parsePageRequest,
+  sendPage,
+} from '@pat/shared';
 import { TOKEN_CURSOR_PARTS } from '../list-my-tokens/list-my-tokens.query';
 import { TokenView } from '../token-view';
 import { ListUserTokensQuery } from './list-user-tokens.query';
@@ -23,7 +29,11 @@ export class ListUserTokensController {
 
   @Get(':id/tokens')
   @AdminOnly()
-  @ApiOperation({ summary: 'Any user’s tokens, newest first, paged (system administrators)' })
+  @ApiOperation({
+    operationId: 'listUserTokens',
+    summary: 'Any user’s tokens, newest first, paged (system administrators)',
+  })
+  @ApiErrors(400, 401, 403, 429, 503, { 404: 'No such user' })
   @ApiPaged()
   @ApiOkResponse({ type: TokenView, isArray: true, headers: NEXT_PAGE_LINK_HEADER })
   async list(

@@ -2,15 +2,13 @@ import { Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
   ApiBearerAuth,
-  ApiConflictResponse,
   ApiCookieAuth,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
 import { CallerContext, CurrentPrincipal, Principal } from '@pat/auth';
-import type { CommandContext } from '@pat/shared';
+import { ApiErrors, type CommandContext } from '@pat/shared';
 import { TokenView } from '../token-view';
 import { RevokeTokenCommand } from './revoke-token.command';
 
@@ -23,10 +21,12 @@ export class RevokeTokenController {
 
   @Post(':id/revoke')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Revoke one of your tokens, at once and for good' })
+  @ApiOperation({
+    operationId: 'revokeMyToken',
+    summary: 'Revoke one of your tokens, at once and for good',
+  })
+  @ApiErrors(400, 401, 403, 429, 503, { 404: 'No such token of yours', 409: 'Already revoked' })
   @ApiOkResponse({ type: TokenView })
-  @ApiNotFoundResponse({ description: 'No such token of yours' })
-  @ApiConflictResponse({ description: 'Already revoked' })
   revoke(
     @Param('id') id: string,
     @CurrentPrincipal() principal: Principal,

@@ -7,6 +7,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import { ApiErrors } from '@pat/shared';
 import { AuditAccess } from '@pat/auth';
 import { TokenHistoryQuery } from './token-history.query';
 import { TokenHistoryView } from './token-history.view';
@@ -20,7 +21,11 @@ export class TokenHistoryController {
 
   @Get(':id/history')
   @AuditAccess()
-  @ApiOperation({ summary: 'A token’s events, in order (system administrators and auditors)' })
+  @ApiOperation({
+    operationId: 'getTokenHistory',
+    summary: 'A token’s events, in order (system administrators and auditors)',
+  })
+  @ApiErrors(400, 401, 403, 429, 503, { 404: 'No such token' })
   @ApiOkResponse({ type: TokenHistoryView })
   history(@Param('id') id: string): Promise<TokenHistoryView> {
     return this.queryBus.execute(new TokenHistoryQuery(id));

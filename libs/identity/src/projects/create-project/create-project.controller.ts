@@ -8,7 +8,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { AdminOnly, CallerContext } from '@pat/auth';
-import type { CommandContext } from '@pat/shared';
+import { ApiErrors, type CommandContext } from '@pat/shared';
 import { ProjectNameDto } from '../project-name.dto';
 import { ProjectDetailView } from '../project-view';
 import { CreateProjectCommand } from './create-project.command';
@@ -23,7 +23,11 @@ export class CreateProjectController {
   @Post()
   @HttpCode(201)
   @AdminOnly()
-  @ApiOperation({ summary: 'Create a project (system administrators)' })
+  @ApiOperation({
+    operationId: 'createProject',
+    summary: 'Create a project (system administrators)',
+  })
+  @ApiErrors(400, 401, 403, 429, 503)
   @ApiCreatedResponse({ type: ProjectDetailView })
   create(
     @Body() body: ProjectNameDto,

@@ -2,11 +2,11 @@ import { Controller, Get, Param } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCookieAuth,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import { ApiErrors } from '@pat/shared';
 import { AdminOnly, CurrentPrincipal, Principal } from '@pat/auth';
 import { ProjectRoles } from '../project-access.guard';
 import { ProjectReader } from '../project-reader';
@@ -21,9 +21,9 @@ export class GetProjectController {
   @Get('projects/:id')
   @ProjectRoles()
   @ApiTags('projects')
-  @ApiOperation({ summary: 'A project you belong to, with its members' })
+  @ApiOperation({ operationId: 'getProject', summary: 'A project you belong to, with its members' })
+  @ApiErrors(400, 401, 403, 429, 503, { 404: 'No such project, or you are not a member' })
   @ApiOkResponse({ type: ProjectDetailView })
-  @ApiNotFoundResponse({ description: 'No such project, or you are not a member' })
   get(
     @Param('id') id: string,
     @CurrentPrincipal() principal: Principal,
@@ -34,7 +34,11 @@ export class GetProjectController {
   @Get('admin/projects/:id')
   @AdminOnly()
   @ApiTags('projects (admin)')
-  @ApiOperation({ summary: 'Any project, with its members (system administrators)' })
+  @ApiOperation({
+    operationId: 'getProjectAsAdmin',
+    summary: 'Any project, with its members (system administrators)',
+  })
+  @ApiErrors(400, 401, 403, 429, 503, 404)
   @ApiOkResponse({ type: ProjectDetailView })
   getAsAdmin(
     @Param('id') id: string,

@@ -6,6 +6,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import { ApiErrors } from '@pat/shared';
 import { AdminOnly, CurrentPrincipal, Principal } from '@pat/auth';
 import { ProjectReader } from '../project-reader';
 import { ProjectView } from '../project-view';
@@ -18,7 +19,11 @@ export class ListProjectsController {
 
   @Get('projects')
   @ApiTags('projects')
-  @ApiOperation({ summary: 'The projects you belong to, with your role' })
+  @ApiOperation({
+    operationId: 'listMyProjects',
+    summary: 'The projects you belong to, with your role',
+  })
+  @ApiErrors(400, 401, 403, 429, 503)
   @ApiOkResponse({ type: ProjectView, isArray: true })
   mine(@CurrentPrincipal() principal: Principal): Promise<ProjectView[]> {
     return this.projects.ofUser(principal.userId);
@@ -27,7 +32,8 @@ export class ListProjectsController {
   @Get('admin/projects')
   @AdminOnly()
   @ApiTags('projects (admin)')
-  @ApiOperation({ summary: 'Every project (system administrators)' })
+  @ApiOperation({ operationId: 'listProjects', summary: 'Every project (system administrators)' })
+  @ApiErrors(400, 401, 403, 429, 503)
   @ApiOkResponse({ type: ProjectView, isArray: true })
   all(@CurrentPrincipal() principal: Principal): Promise<ProjectView[]> {
     return this.projects.all(principal.userId);

@@ -8,7 +8,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { AdminOnly, CallerContext } from '@pat/auth';
-import type { CommandContext } from '@pat/shared';
+import { ApiErrors, type CommandContext } from '@pat/shared';
 import { ProjectRoles } from '../project-access.guard';
 import { ProjectNameDto } from '../project-name.dto';
 import { ProjectDetailView } from '../project-view';
@@ -23,7 +23,8 @@ export class RenameProjectController {
   @Patch('projects/:id')
   @ProjectRoles('admin')
   @ApiTags('projects')
-  @ApiOperation({ summary: 'Rename a project you administer' })
+  @ApiOperation({ operationId: 'renameProject', summary: 'Rename a project you administer' })
+  @ApiErrors(400, 401, 403, 429, 503, 404, 409)
   @ApiOkResponse({ type: ProjectDetailView })
   rename(
     @Param('id') id: string,
@@ -36,7 +37,11 @@ export class RenameProjectController {
   @Patch('admin/projects/:id')
   @AdminOnly()
   @ApiTags('projects (admin)')
-  @ApiOperation({ summary: 'Rename any project (system administrators)' })
+  @ApiOperation({
+    operationId: 'renameProjectAsAdmin',
+    summary: 'Rename any project (system administrators)',
+  })
+  @ApiErrors(400, 401, 403, 429, 503, 404, 409)
   @ApiOkResponse({ type: ProjectDetailView })
   renameAsAdmin(
     @Param('id') id: string,
