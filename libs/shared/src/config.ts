@@ -111,8 +111,8 @@ const schema = z.object({
   MAX_ACTIVE_TOKENS_PER_USER: z.coerce
     .number({ message: 'must be a number' })
     .int('must be a whole number')
-    .min(1, 'must be from 1 to 10000')
-    .max(10000, 'must be from 1 to 10000')
+    .min(1, 'must be from 1 to 1000000')
+    .max(1_000_000, 'must be from 1 to 1000000')
     .default(100),
   ALLOWED_HOSTS: z
     .string()
