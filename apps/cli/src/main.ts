@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { ConfigurationError } from '@pat/shared';
+import { ConfigurationError, productVersion } from '@pat/shared';
 import { createUserCommand } from './commands/create-user';
 import { exportEventsCommand } from './commands/export-events';
 import { listTokensCommand } from './commands/list-tokens';
@@ -9,7 +9,6 @@ import { resetPasswordCommand } from './commands/reset-password';
 import { revokeTokenCommand } from './commands/revoke-token';
 import { tokenStatusCommand } from './commands/token-status';
 import { verifyReadModelCommand } from './commands/verify-read-model';
-import { productVersion } from './version';
 
 /**
  * Operator and auditor commands. They read the same environment as the API (DATA_DIR,

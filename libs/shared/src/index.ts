@@ -16,3 +16,4 @@ export * from './visible-name';
 export * from './paging';
 export * from './paging-openapi';
 export * from './errors-openapi';
+export * from './product-version';

@@ -4,7 +4,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Principal } from '@pat/auth';
 import { MeReader, ProjectReader } from '@pat/identity';
-import { DomainError, forbidden, notFound } from '@pat/shared';
+import { DomainError, forbidden, notFound, productVersion } from '@pat/shared';
 import { ListMyTokensQuery, RevokeTokenCommand, TokenHistoryQuery } from '@pat/tokens';
 import { z } from 'zod';
 import {
@@ -15,7 +15,6 @@ import {
   tokenOutput,
   whoamiOutput,
 } from './mcp-output-schemas';
-import { productVersion } from './product-version';
 
 /** What the transport hands to every tool in `extra.authInfo.extra`. */
 export interface McpCaller {
