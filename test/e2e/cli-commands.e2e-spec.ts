@@ -15,19 +15,9 @@ import {
   startTestApp,
 } from '../support/test-app';
 import { seedEventLog } from '../support/seed-events';
+import { CLI, assertCliBuilt, cli } from '../support/cli';
 
-/** The operator CLI as operators run it: the built `dist/apps/cli/src/main.js`. */
-const CLI = join(__dirname, '../../dist/apps/cli/src/main.js');
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-function cli(dataDir: string, ...args: string[]) {
-  const result = spawnSync(process.execPath, [CLI, ...args], {
-    env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, ...backendEnvironment(dataDir) },
-    encoding: 'utf8',
-    timeout: 240_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 const isMongo = () => Boolean(backendEnvironment('x').MONGODB_URI);
 
@@ -44,7 +34,7 @@ function rowOf(output: string, text: string): string {
 
 describe('Operator CLI: day-to-day commands', () => {
   beforeAll(() => {
-    if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`);
+    assertCliBuilt();
   });
 
   it('--version prints the package version', () => {

@@ -1,5 +1,4 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -13,18 +12,7 @@ import {
   signIn,
   startTestApp,
 } from '../support/test-app';
-
-/** The operator CLI as operators run it: the built `dist/apps/cli/src/main.js`. */
-const CLI = join(__dirname, '../../dist/apps/cli/src/main.js');
-
-function cli(dataDir: string, ...args: string[]) {
-  const result = spawnSync(process.execPath, [CLI, ...args], {
-    env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, ...backendEnvironment(dataDir) },
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+import { assertCliBuilt, cli } from '../support/cli';
 
 const PASSWORD_CHANGE_REQUIRED = {
   statusCode: 403,
@@ -34,7 +22,7 @@ const PASSWORD_CHANGE_REQUIRED = {
 
 describe('CLI reset-password', () => {
   beforeAll(() => {
-    if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`);
+    assertCliBuilt();
   });
 
   it('prints a one-time password once, ends the sessions, and the user must set a new one', async () => {

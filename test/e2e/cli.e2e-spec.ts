@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { ALL_PROJECTORS } from '@pat/backends';
@@ -16,18 +16,7 @@ import {
   startTestApp,
 } from '../support/test-app';
 import { importEventLog, seedEventLog } from '../support/seed-events';
-
-/** The operator CLI as operators run it: the built `dist/apps/cli/src/main.js`. */
-const CLI = join(__dirname, '../../dist/apps/cli/src/main.js');
-
-function cli(dataDir: string, ...args: string[]) {
-  const result = spawnSync(process.execPath, [CLI, ...args], {
-    env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, ...backendEnvironment(dataDir) },
-    encoding: 'utf8',
-    timeout: 240_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+import { CLI, assertCliBuilt, cli } from '../support/cli';
 
 /** Changes one stored document behind the projection's back. */
 async function tamper(dataDir: string, tokenId: string): Promise<void> {
@@ -59,7 +48,7 @@ async function tamper(dataDir: string, tokenId: string): Promise<void> {
 
 describe('Operator CLI', () => {
   beforeAll(() => {
-    if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`);
+    assertCliBuilt();
   });
 
   // FerretDB applies documents far slower than SQLite; the mongo run uses a smaller log.
