@@ -289,13 +289,17 @@ describe('Bound to loopback with ALLOWED_HOSTS unset', () => {
     await t.http().get(`${API}/me`).set('Cookie', `theme=j:{}; ${admin}; __proto__=x`).expect(200);
   });
 
-  it('answers GET and DELETE /mcp with 405 and Allow: POST', async () => {
+  it('answers GET and DELETE /mcp with 405 and Allow: POST, with a token or without', async () => {
     for (const method of ['get', 'delete'] as const) {
-      const answer = await t.http()[method]('/mcp').set(bearer(token)).expect(405);
-      expect(answer.headers.allow).toBe('POST');
-      expect(answer.headers['cache-control']).toBe('no-store');
-      expect(answer.body.error.message).toContain('stateless');
+      for (const credential of [bearer(token), {}]) {
+        const answer = await t.http()[method]('/mcp').set(credential).expect(405);
+        expect(answer.headers.allow).toBe('POST');
+        expect(answer.headers['cache-control']).toBe('no-store');
+        expect(answer.body.error.message).toContain('stateless');
+      }
     }
+    // A foreign Origin is still refused before anything else.
+    await t.http().delete('/mcp').set('Origin', 'https://evil.example').expect(403);
   });
 
   it('cuts off a header trickled one byte per 0.5 s within 12 s', async () => {

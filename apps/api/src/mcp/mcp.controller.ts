@@ -2,7 +2,7 @@ import { Controller, Delete, Get, HttpCode, Post, Req, Res } from '@nestjs/commo
 import { ApiExcludeController } from '@nestjs/swagger';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
-import { BearerOnly, commandContextOf, principalOf } from '@pat/auth';
+import { BearerOnly, Public, commandContextOf, principalOf } from '@pat/auth';
 import type { Request, Response } from 'express';
 import { McpCaller, McpTools } from './mcp-tools';
 
@@ -47,15 +47,19 @@ export class McpController {
   /**
    * No server-initiated stream (GET) and no sessions to end (DELETE) in stateless mode: 405 with
    * Allow, as the Streamable HTTP transport asks of a server that offers neither. (One handler
-   * per method: Nest keeps only the last of two route decorators stacked on one method.)
+   * per method: Nest keeps only the last of two route decorators stacked on one method.) The
+   * answer is the same for every caller and says nothing about a credential, so it needs none:
+   * a client ending its "session" learns the method is not offered, not that its token is bad.
    */
   @Get()
+  @Public()
   @HttpCode(405)
   noStream(@Res({ passthrough: true }) response: Response) {
     return methodNotAllowed(response);
   }
 
   @Delete()
+  @Public()
   @HttpCode(405)
   noSession(@Res({ passthrough: true }) response: Response) {
     return methodNotAllowed(response);
