@@ -71,8 +71,8 @@ describe('waitForStore', () => {
     const failure = await waitForStore(wait).catch((error: unknown) => error);
     expect((failure as Error).message).toMatch(/did not answer within 3.5 s .*last: no answer/);
     expect(lines).toEqual([
-      'Waiting for EventStoreDB at esdb://127.0.0.1:1 (attempt 1, no answer for 0.3 s)',
-      'Waiting for EventStoreDB at esdb://127.0.0.1:1 (attempt 1, no answer for 2.3 s)',
+      'Waiting for EventStoreDB at esdb://127.0.0.1:1 (attempt 1, no answer for 1 s)',
+      'Waiting for EventStoreDB at esdb://127.0.0.1:1 (attempt 1, no answer for 3 s)',
     ]);
     answer!('late connection');
     await new Promise((resolve) => setImmediate(resolve));

@@ -39,12 +39,10 @@ export interface StoreWait<T> {
 }
 
 /**
- * An attempt without an answer says so after FIRST_PROGRESS_MS, then every PROGRESS_INTERVAL_MS.
- * Loading the app takes most of a second before the first attempt, and a MongoDB driver facing
- * a closed port does not fail at once (it retries until its server selection times out), so the
- * first line must come early to be within 2 s of the start.
+ * An attempt without an answer says so after FIRST_PROGRESS_MS (a first line well within 2 s of
+ * the start), then every PROGRESS_INTERVAL_MS.
  */
-export const FIRST_PROGRESS_MS = 300;
+export const FIRST_PROGRESS_MS = 1000;
 export const PROGRESS_INTERVAL_MS = 2000;
 /** Pauses between attempts: quick at first, then every PROGRESS_INTERVAL_MS. */
 const RETRY_DELAYS_MS = [500, 1000, 2000];
