@@ -231,6 +231,10 @@ describe('web UI (headless Chromium)', () => {
     // Escape closes the dialog and gives focus back to the button that opened it.
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
+    // Focus comes back in the dialog's cleanup, which may run just after it is detached.
+    await page.waitForFunction("document.activeElement?.textContent === 'Create token'", null, {
+      timeout: 5_000,
+    });
     expect(await page.evaluate('document.activeElement?.textContent')).toBe('Create token');
 
     const mine = await t.http().get(`${API}/me/tokens`).set('Cookie', adminCookie).expect(200);
