@@ -42,6 +42,9 @@ describe('ServedHosts', () => {
     for (const host of ['localhost:4001', 'evil.example:4000', '127.0.0.2:4000', undefined]) {
       expect({ host, served: hosts.allows(host) }).toEqual({ host, served: false });
     }
+    // Asked again (answered from what it remembers): the same answers.
+    expect(hosts.allows('localhost:4000')).toBe(true);
+    expect(hosts.allows('evil.example:4000')).toBe(false);
     port = 5000; // read per request: an ephemeral port that changes is followed
     expect(hosts.allows('localhost:5000')).toBe(true);
     expect(hosts.allows('localhost:4000')).toBe(false);

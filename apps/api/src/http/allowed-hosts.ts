@@ -7,6 +7,8 @@ interface HostEntry {
 }
 
 const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
+/** Served `Host` values remembered (see ServedHosts.known). */
+const MAX_KNOWN = 32;
 
 /** Whether the address the server binds to is loopback-only. */
 export function isLoopback(bindHost: string): boolean {
@@ -58,10 +60,30 @@ export class ServedHosts {
     }
   }
 
+  /**
+   * `Host` values already found served at `knownPort`: every request asks, and almost all send
+   * one of a few values, so they pay one lookup instead of a parse. Only served values are kept
+   * (refused ones could be anything), and at most MAX_KNOWN of them.
+   */
+  private readonly known = new Set<string>();
+  private knownPort: number | null = null;
+
   /** Whether a request whose `Host` header is `host` is served. */
   allows(host: string | undefined): boolean {
     if (this.anyHost) return true;
     if (host === undefined) return false;
+    const port = this.configured ? null : this.listeningPort();
+    if (port !== this.knownPort) {
+      this.known.clear();
+      this.knownPort = port;
+    }
+    if (this.known.has(host)) return true;
+    const served = this.matches(host);
+    if (served && this.known.size < MAX_KNOWN) this.known.add(host);
+    return served;
+  }
+
+  private matches(host: string): boolean {
     const asked = parseHost(host);
     if (!asked) return false;
     return this.entries().some(
