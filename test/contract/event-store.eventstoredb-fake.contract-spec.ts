@@ -4,7 +4,10 @@ import {
   EventStoreDbEventStoreOptions,
 } from '@pat/event-store/eventstoredb/eventstoredb-event-store';
 import { DEFAULT_STREAM_PREFIXES } from '@pat/event-store/eventstoredb/positions';
-import { describeEventStoreContract } from '@pat/event-store/testing/event-store.contract';
+import {
+  describeCheckpointStoreContract,
+  describeEventStoreContract,
+} from '@pat/event-store/testing/event-store.contract';
 import { FakeEventStoreDb, FakeEventStoreDbOptions } from '../support/fake-eventstoredb';
 
 /**
@@ -90,42 +93,40 @@ for (const sendCaughtUp of [true, false]) {
     });
     afterAll(() => fake.stop());
 
-    describeEventStoreContract(
-      `eventstoredb-fake (caughtUp ${sendCaughtUp})`,
-      async () => {
-        let store = new EventStoreDbEventStore(url, { streamPrefixes: contractPrefixes });
+    const harness = async () => {
+      let store = new EventStoreDbEventStore(url, { streamPrefixes: contractPrefixes });
+      return {
+        store,
+        reopen: async () => {
+          await store.close();
+          store = new EventStoreDbEventStore(url, { streamPrefixes: contractPrefixes });
+          return store;
+        },
+        dispose: () => store.close(),
+      };
+    };
+    describeCheckpointStoreContract(`eventstoredb-fake (caughtUp ${sendCaughtUp})`, harness);
+    describeEventStoreContract(`eventstoredb-fake (caughtUp ${sendCaughtUp})`, harness, {
+      // A log of its own is a fake server of its own.
+      createSeparateLog: async () => {
+        const other = new FakeEventStoreDb({ sendCaughtUp });
+        const otherUrl = await other.start();
+        const opened: EventStoreDbEventStore[] = [];
         return {
-          store,
-          reopen: async () => {
-            await store.close();
-            store = new EventStoreDbEventStore(url, { streamPrefixes: contractPrefixes });
+          open: () => {
+            const store = new EventStoreDbEventStore(otherUrl, {
+              streamPrefixes: contractPrefixes,
+            });
+            opened.push(store);
             return store;
           },
-          dispose: () => store.close(),
+          dispose: async () => {
+            await Promise.all(opened.map((store) => store.close()));
+            await other.stop();
+          },
         };
       },
-      {
-        // A log of its own is a fake server of its own.
-        createSeparateLog: async () => {
-          const other = new FakeEventStoreDb({ sendCaughtUp });
-          const otherUrl = await other.start();
-          const opened: EventStoreDbEventStore[] = [];
-          return {
-            open: () => {
-              const store = new EventStoreDbEventStore(otherUrl, {
-                streamPrefixes: contractPrefixes,
-              });
-              opened.push(store);
-              return store;
-            },
-            dispose: async () => {
-              await Promise.all(opened.map((store) => store.close()));
-              await other.stop();
-            },
-          };
-        },
-      },
-    );
+    });
 
     it('filters readAll to the product, exclusive of after, filling pages', async () => {
       const store = openStore(url, ['token-']);

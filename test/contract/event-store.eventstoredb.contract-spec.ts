@@ -1,7 +1,10 @@
 import { EventStoreUnavailableError } from '@pat/event-store';
 import { EventStoreDbEventStore } from '@pat/event-store/eventstoredb/eventstoredb-event-store';
 import { DEFAULT_STREAM_PREFIXES } from '@pat/event-store/eventstoredb/positions';
-import { describeEventStoreContract } from '@pat/event-store/testing/event-store.contract';
+import {
+  describeCheckpointStoreContract,
+  describeEventStoreContract,
+} from '@pat/event-store/testing/event-store.contract';
 
 /** The same test as the suite's gate: set and not empty. */
 const isConfigured = (value: string | undefined): value is string =>
@@ -21,7 +24,7 @@ async function until(predicate: () => boolean, timeoutMs = 10_000): Promise<void
 const streamPrefixes = ['contract-', ...DEFAULT_STREAM_PREFIXES];
 
 if (isConfigured(connectionString)) {
-  describeEventStoreContract('eventstoredb', async () => {
+  const harness = async () => {
     const open = () => new EventStoreDbEventStore(connectionString, { streamPrefixes });
     let store = open();
     return {
@@ -34,7 +37,9 @@ if (isConfigured(connectionString)) {
       // The server is shared: the suite's streams are unique and are left in place.
       dispose: () => store.close(),
     };
-  });
+  };
+  describeEventStoreContract('eventstoredb', harness);
+  describeCheckpointStoreContract('eventstoredb', harness);
 } else {
   describe('EventStore contract: eventstoredb', () => {
     it('runs only against a server named by EVENTSTORE_CONNECTION_STRING', () => {

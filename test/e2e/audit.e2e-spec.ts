@@ -194,7 +194,7 @@ describe('Audit API and usage trail', () => {
     }
     await settle();
     const used = async () =>
-      (await t.app.get<EventStore>(EVENT_STORE).readStream(`token-${id}`)).filter(
+      (await t.app.get<EventStore>(EVENT_STORE).readStream(`token_usage-${id}`)).filter(
         (e) => e.type === 'TokenUsed',
       );
     expect(await used()).toHaveLength(1);
@@ -227,7 +227,7 @@ describe('Audit API and usage trail', () => {
     expect(new Set(statuses)).toEqual(new Set([401]));
     await settle();
     const rejected = async () =>
-      (await t.app.get<EventStore>(EVENT_STORE).readStream(`token-${id}`)).filter(
+      (await t.app.get<EventStore>(EVENT_STORE).readStream(`token_usage-${id}`)).filter(
         (e) => e.type === 'TokenRejected',
       );
     expect(await rejected()).toHaveLength(1);

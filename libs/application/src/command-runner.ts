@@ -24,6 +24,8 @@ export interface CommandOutcome<State> {
 }
 
 const MAX_ATTEMPTS = 10;
+/** Back-off after a conflict: attempt n waits a random time up to n × this (full jitter). */
+const CONFLICT_BACKOFF_MS = 5;
 
 /** Told of every append this process made (business metrics); must be cheap and never throw. */
 export type AppendListener = (events: readonly RecordedEvent[]) => void;
@@ -84,10 +86,7 @@ export class CommandRunner {
       // their way to the read model must be in force first (a second revoke's 409, say).
       await this.projections.whenShown(streamName);
       const history = await this.eventStore.readStream(streamName);
-      const state = history.reduce(
-        (current, recorded) => aggregate.evolve(current, recorded as unknown as Event),
-        aggregate.initialState,
-      );
+      const state = fold(aggregate, history);
       const decided = decide(state);
       if (decided.length === 0) return { events: [], state };
       // Write nothing that could not be projected at once: with the read model down, refuse.
@@ -113,8 +112,34 @@ export class CommandRunner {
         if (attempt >= MAX_ATTEMPTS) {
           throw conflict(`${streamName} is being changed concurrently; try again`);
         }
+        // Writers that collided would collide again if they retried in step.
+        await sleep(Math.random() * CONFLICT_BACKOFF_MS * attempt);
       }
     }
+  }
+
+  /**
+   * Appends facts that decide nothing (the usage trail) without reading the stream and without a
+   * revision check, then shows them like any command's events. Nothing reads such a stream to
+   * decide, so there is no state to be stale and no conflict to retry.
+   */
+  async record<Event extends DomainEvent>(
+    streamName: string,
+    events: readonly Event[],
+    context: CommandContext,
+  ): Promise<RecordedEvent[]> {
+    const result = await this.eventStore.appendToStream(
+      streamName,
+      events.map((event) => ({
+        type: event.type,
+        data: event.data,
+        metadata: this.metadata(context),
+      })),
+      { expectedRevision: 'any' },
+    );
+    this.notifyAppended(result.events);
+    await this.projectRecorded(result.events);
+    return result.events;
   }
 
   /**
@@ -181,11 +206,7 @@ export class CommandRunner {
     streamName: string,
     aggregate: Aggregate<State, Event>,
   ): Promise<State> {
-    const history = await this.eventStore.readStream(streamName);
-    return history.reduce(
-      (current, recorded) => aggregate.evolve(current, recorded as unknown as Event),
-      aggregate.initialState,
-    );
+    return fold(aggregate, await this.eventStore.readStream(streamName));
   }
 
   metadata(context: CommandContext): EventMetadata {
@@ -197,3 +218,19 @@ export class CommandRunner {
     };
   }
 }
+
+/**
+ * A stream's state from its history. The stream holds only this aggregate's events (streams are
+ * named per aggregate), which is what makes the cast sound.
+ */
+function fold<State, Event extends DomainEvent>(
+  aggregate: Aggregate<State, Event>,
+  history: readonly RecordedEvent[],
+): State {
+  return history.reduce(
+    (current, recorded) => aggregate.evolve(current, recorded as unknown as Event),
+    aggregate.initialState,
+  );
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,5 +1,12 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { EVENT_STORE, EventStore, RecordedEvent, Subscription } from '@pat/event-store';
+import {
+  CHECKPOINT_STORE,
+  CheckpointStore,
+  EVENT_STORE,
+  EventStore,
+  RecordedEvent,
+  Subscription,
+} from '@pat/event-store';
 import { READ_MODEL, ReadModel } from '@pat/read-model';
 
 /**
@@ -20,22 +27,37 @@ const CHECKPOINT_EVERY = 1000;
 const MAX_RETRY_DELAY_MS = 30_000;
 
 /**
- * Runs each process manager on its own catch-up subscription, resuming from its own checkpoint
- * (stored beside the projection's). A failing handler stops its subscription, which restarts
- * from the last checkpoint with a growing delay, so a reaction is retried until it succeeds.
+ * Runs each process manager on its own catch-up subscription, resuming from its own checkpoint,
+ * kept in the CheckpointStore beside the event log — not in the read model, so a rebuild of the
+ * read model makes no process manager act again (docs/adr/0003). A failing handler stops its
+ * subscription, which restarts from the last checkpoint with a growing delay, so a reaction is
+ * retried until it succeeds.
  */
 @Injectable()
 export class ProcessManagerRunner implements OnModuleDestroy {
   private readonly logger = new Logger(ProcessManagerRunner.name);
   private readonly subscriptions = new Map<string, Subscription>();
+  private readonly caughtUp = new Map<string, { promise: Promise<void>; resolve: () => void }>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = true;
 
   constructor(
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+    @Inject(CHECKPOINT_STORE) private readonly checkpoints: CheckpointStore,
     @Inject(READ_MODEL) private readonly readModel: ReadModel,
     @Inject(PROCESS_MANAGERS) private readonly managers: ProcessManager[],
-  ) {}
+  ) {
+    for (const manager of managers) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((done) => (resolve = done));
+      this.caughtUp.set(manager.name, { promise, resolve });
+    }
+  }
+
+  /** Resolves once every process manager has seen the events that existed when it started. */
+  async whenCaughtUp(): Promise<void> {
+    await Promise.all([...this.caughtUp.values()].map((entry) => entry.promise));
+  }
 
   async start(): Promise<void> {
     if (!this.stopped) return;
@@ -60,13 +82,16 @@ export class ProcessManagerRunner implements OnModuleDestroy {
     const checkpointName = `process:${manager.name}`;
     let after: string | null;
     try {
-      after = await this.readModel.getCheckpoint(checkpointName);
+      // Releases before 0.11.0 kept it in the read model: taken over once, so an upgrade does
+      // not act on every earlier event again.
+      after =
+        (await this.checkpoints.readCheckpoint(checkpointName)) ??
+        (await this.readModel.getCheckpoint(checkpointName));
     } catch (error) {
       return this.retryLater(manager, retryDelayMs, error);
     }
     let unsaved = 0;
-    const save = (position: string) =>
-      this.readModel.applyEvents([], { projection: checkpointName, position });
+    const save = (position: string) => this.checkpoints.storeCheckpoint(checkpointName, position);
     this.subscriptions.set(
       manager.name,
       this.eventStore.subscribeToAll({
@@ -81,6 +106,7 @@ export class ProcessManagerRunner implements OnModuleDestroy {
             unsaved = 0;
           }
         },
+        onCaughtUp: () => this.caughtUp.get(manager.name)?.resolve(),
         onError: (error) => {
           this.subscriptions.delete(manager.name);
           this.retryLater(manager, retryDelayMs, error);

@@ -356,7 +356,13 @@ export class ProjectionRunner implements OnModuleDestroy {
       } catch (error) {
         if (!(error instanceof StreamGapError) || fills >= MAX_GAP_FILLS) throw error;
         const streams = await Promise.all(
-          error.gaps.map((gap) => this.eventStore.readStream(gap.streamName)),
+          // Only the missing events: a usage stream may hold tens of thousands.
+          error.gaps.map((gap) =>
+            this.eventStore.readStream(gap.streamName, {
+              fromRevision: gap.applied + 1,
+              maxCount: gap.arrived - gap.applied - 1,
+            }),
+          ),
         );
         this.gapsFilled += error.gaps.length;
         events = [...streams.flat().map((event) => this.project(event)), ...events];

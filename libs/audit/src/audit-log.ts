@@ -6,6 +6,7 @@ import {
   RecordedEvent,
 } from '@pat/event-store';
 import { invalid } from '@pat/shared';
+import { tokenStream, tokenUsageStream } from '@pat/tokens';
 import type { TimedEvent } from '@pat/tokens';
 
 const PAGE = 1000;
@@ -24,7 +25,13 @@ export interface EventPage {
 
 export function matches(event: RecordedEvent, filter: EventFilter): boolean {
   if (filter.types && filter.types.length > 0 && !filter.types.includes(event.type)) return false;
-  if (filter.tokenId && event.streamName !== `token-${filter.tokenId}`) return false;
+  if (
+    filter.tokenId &&
+    event.streamName !== tokenStream(filter.tokenId) &&
+    event.streamName !== tokenUsageStream(filter.tokenId)
+  ) {
+    return false;
+  }
   if (filter.userId) {
     const aboutUser =
       event.streamName === `user-${filter.userId}` ||

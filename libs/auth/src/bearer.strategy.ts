@@ -87,7 +87,7 @@ export class BearerStrategy extends Strategy<VerifyFunctionWithRequest> {
       // A refused token still being tried is the auditors' signal of a leak.
       const tokenId = result.token.tokenId;
       this.usage.recordRejection(
-        tokenId,
+        result.token,
         result.reason,
         () => originOf(source),
         () => context(null, tokenId),

@@ -17,7 +17,7 @@ import {
 } from '@pat/application';
 import { SESSION_STORE, SessionStore, SqliteSessionStore } from '@pat/auth';
 import { MongoSessionStore } from '@pat/auth/session/mongo-session-store';
-import { EVENT_STORE, EventStore, SqliteEventStore } from '@pat/event-store';
+import { CHECKPOINT_STORE, EVENT_STORE, EventStore, SqliteEventStore } from '@pat/event-store';
 import {
   EventStoreDbEventStore,
   isEventStoreDbUnreachable,
@@ -125,6 +125,8 @@ export class BackendsModule implements OnApplicationShutdown {
             return store;
           },
         },
+        // Both event store adapters keep checkpoints beside their log (docs/adr/0003).
+        { provide: CHECKPOINT_STORE, useExisting: EVENT_STORE },
         {
           provide: READ_MODEL,
           useFactory: async (): Promise<ReadModel> =>
@@ -170,6 +172,7 @@ export class BackendsModule implements OnApplicationShutdown {
         APP_CONFIG,
         CLOCK,
         EVENT_STORE,
+        CHECKPOINT_STORE,
         READ_MODEL,
         SESSION_STORE,
         PROJECTORS,

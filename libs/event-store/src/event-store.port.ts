@@ -48,6 +48,13 @@ export interface AppendResult {
   readonly events: RecordedEvent[];
 }
 
+export interface ReadStreamOptions {
+  /** The first revision to read (inclusive); 0 when absent. */
+  readonly fromRevision?: number;
+  /** At most this many events; all of them when absent. */
+  readonly maxCount?: number;
+}
+
 export interface ReadAllOptions {
   /** Read events strictly after this position; from the start when null or absent. */
   readonly after?: Position | null;
@@ -94,7 +101,7 @@ export interface EventStore {
   ): Promise<AppendResult>;
 
   /** The stream's events in revision order; a stream that does not exist is empty. */
-  readStream(streamName: string): Promise<RecordedEvent[]>;
+  readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
 
   /** A page of the global log in position order, without the store's own system events. */
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;

@@ -25,6 +25,11 @@ export interface TokenRecord {
   readonly lastUsedIp: string | null;
   readonly lastUsedUserAgent: string | null;
   readonly revision: number;
+  /**
+   * The revision of the token's usage stream the last-used fields reflect (absent until a use
+   * recorded there was projected). Two streams feed one document, so each has its own guard.
+   */
+  readonly usageRevision?: number;
 }
 
 export interface UserRecord {
@@ -111,7 +116,22 @@ export type ReadModelChange =
       readonly id: 'current';
       readonly revision: number;
       readonly set: Patch<TokenPolicyRecord>;
-    };
+    }
+  | TokenUsageChange;
+
+/**
+ * A use recorded in the token's usage stream: sets the last-used fields of the token document,
+ * guarded by `usageRevision` (the usage stream's revision) rather than `revision`. Applied after
+ * every other change of its batch, so a token created in the same batch is there to update; a
+ * token with no document is left alone (its usage stream cannot start before it).
+ */
+export interface TokenUsageChange {
+  readonly collection: 'tokenUsage';
+  /** The token id. */
+  readonly id: string;
+  readonly revision: number;
+  readonly set: Pick<Patch<TokenRecord>, 'lastUsedAt' | 'lastUsedIp' | 'lastUsedUserAgent'>;
+}
 
 export interface ProjectionCheckpoint {
   readonly projection: string;
@@ -177,7 +197,15 @@ export interface ReadModelWriter {
   setBulkLoading(on: boolean): Promise<void>;
 }
 
-export type ReadModelCollection = ReadModelChange['collection'];
+/** The stored collections (usage changes write token documents). */
+export type ReadModelCollection = Exclude<ReadModelChange['collection'], 'tokenUsage'>;
+
+/** Document changes first, usage after them (see TokenUsageChange). */
+export function usageLast(changes: ReadModelChange[]): ReadModelChange[] {
+  const usage = changes.filter((change) => change.collection === 'tokenUsage');
+  if (usage.length === 0) return changes;
+  return [...changes.filter((change) => change.collection !== 'tokenUsage'), ...usage];
+}
 
 export const READ_MODEL_COLLECTIONS: readonly ReadModelCollection[] = [
   'tokens',
@@ -380,7 +408,7 @@ export class ReadModelDamagedError extends ReadModelUnavailableError {
  */
 export function mergeChanges(changes: readonly ReadModelChange[]): ReadModelChange[] {
   // One map per collection: no composed key to build for each of (up to) 100 000 changes.
-  const byCollection = new Map<ReadModelCollection, Map<string, ReadModelChange>>();
+  const byCollection = new Map<ReadModelChange['collection'], Map<string, ReadModelChange>>();
   for (const change of changes) {
     let merged = byCollection.get(change.collection);
     if (!merged) {
@@ -397,7 +425,7 @@ export function mergeChanges(changes: readonly ReadModelChange[]): ReadModelChan
       } as ReadModelChange);
     }
   }
-  return [...byCollection.values()].flatMap((merged) => [...merged.values()]);
+  return usageLast([...byCollection.values()].flatMap((merged) => [...merged.values()]));
 }
 
 /**

@@ -462,7 +462,7 @@ export const revokeTokenAsAdmin = <ThrowOnError extends boolean = false>(options
 });
 
 /**
- * A token’s events, in order (system administrators and auditors)
+ * A token’s events — decisions and usage trail — in log order, paged (system administrators and auditors)
  */
 export const getTokenHistory = <ThrowOnError extends boolean = false>(options: Options<GetTokenHistoryData, ThrowOnError>) => (options.client ?? client).get<GetTokenHistoryResponses, GetTokenHistoryErrors, ThrowOnError>({
     security: [{

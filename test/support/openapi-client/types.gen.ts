@@ -1744,12 +1744,23 @@ export type GetTokenHistoryData = {
     path: {
         id: string;
     };
-    query?: never;
+    query?: {
+        /**
+         * Items per page (1–100)
+         */
+        limit?: number;
+        /**
+         * Opaque: take it from the `Link: <…>; rel="next"` header of the previous page
+         */
+        cursor?: string;
+    };
     url: '/api/v1/audit/tokens/{id}/history';
 };
 
 export type GetTokenHistoryErrors = {
     /**
+     * `limit` or `cursor` is not valid (the body names it)
+     *
      * The request is not valid: `errors` names each invalid field; a malformed Authorization header is `invalid_request`
      */
     400: ErrorView;

@@ -89,4 +89,5 @@ export const tokenHistoryOutput = z.looseObject({
         .describe('occurredAt, actor, requestId, schemaVersion'),
     }),
   ),
+  next: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last one'),
 });

@@ -4,8 +4,13 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Principal } from '@pat/auth';
 import { MeReader, ProjectReader } from '@pat/identity';
-import { DomainError, forbidden, notFound, productVersion } from '@pat/shared';
-import { ListMyTokensQuery, RevokeTokenCommand, TokenHistoryQuery } from '@pat/tokens';
+import { DomainError, forbidden, notFound, parsePageRequest, productVersion } from '@pat/shared';
+import {
+  HISTORY_CURSOR_PARTS,
+  ListMyTokensQuery,
+  RevokeTokenCommand,
+  TokenHistoryQuery,
+} from '@pat/tokens';
 import { z } from 'zod';
 import {
   getProjectOutput,
@@ -153,18 +158,28 @@ export class McpTools {
       {
         title: 'Token history (admins and auditors)',
         description:
-          'The recorded events of any token (created, revoked, …) with who did what and when. ' +
+          'The recorded events of any token (created, used, rejected, revoked, …) with who did ' +
+          'what and when, in log order, 100 at a time: pass `next` back as `cursor` for more. ' +
           'Only for system administrators and auditors.',
-        inputSchema: { tokenId: UUID.describe('The token id (a UUID)') },
+        inputSchema: {
+          tokenId: UUID.describe('The token id (a UUID)'),
+          cursor: z
+            .string()
+            .max(512)
+            .optional()
+            .describe('The `next` of the previous page; absent for the first page'),
+        },
         outputSchema: tokenHistoryOutput,
         annotations: { readOnlyHint: true, openWorldHint: false },
       },
-      ({ tokenId }, extra) =>
-        this.run(extra, ({ principal }) => {
+      ({ tokenId, cursor }, extra) =>
+        this.run(extra, async ({ principal }) => {
           if (!principal.isAdmin && !principal.isAuditor) {
             throw forbidden('token_history is only for system administrators and auditors');
           }
-          return this.queryBus.execute(new TokenHistoryQuery(tokenId));
+          const page = parsePageRequest(undefined, cursor, HISTORY_CURSOR_PARTS);
+          const result = await this.queryBus.execute(new TokenHistoryQuery(tokenId, page));
+          return { ...result.view, next: result.next };
         }),
     );
 

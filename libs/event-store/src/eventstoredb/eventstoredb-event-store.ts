@@ -35,11 +35,13 @@ import {
   NewEvent,
   Position,
   ReadAllOptions,
+  ReadStreamOptions,
   RecordedEvent,
   SubscribeOptions,
   Subscription,
   WrongExpectedRevisionError,
 } from '../event-store.port';
+import type { CheckpointStore } from '../checkpoint-store.port';
 import {
   DEFAULT_STREAM_PREFIXES,
   LogPosition,
@@ -87,6 +89,8 @@ const noop = () => undefined;
  * `$` stream, so readAll and subscribeToAll leave it out like the server's own system streams.
  */
 export const LOG_IDENTITY_STREAM = '$pat-log-identity';
+const checkpointStream = (name: string) => `$pat-checkpoint-${name}`;
+const CHECKPOINT_EVENT = 'PatCheckpointStored';
 const LOG_IDENTITY_EVENT = 'PatLogIdentified';
 /** How far back logIdentity looks for the newest product event before settling for any event. */
 const HEAD_SCAN_LIMIT = 100_000;
@@ -105,7 +109,7 @@ export const WRITE_PROBE_STREAM = 'pat-write-probe';
  * `esdb://admin:changeit@localhost:2113?tls=false` or `esdb://localhost:2113?tls=false`.
  * Events must carry log positions on stream reads, which EventStoreDB does from 22.10 on.
  */
-export class EventStoreDbEventStore implements EventStore {
+export class EventStoreDbEventStore implements EventStore, CheckpointStore {
   private readonly client: EventStoreDBClient;
   private readonly prefixes: string[];
   private readonly pingTimeoutMs: number;
@@ -182,11 +186,17 @@ export class EventStoreDbEventStore implements EventStore {
     return { nextExpectedRevision, position, events: recorded };
   }
 
-  async readStream(streamName: string): Promise<RecordedEvent[]> {
+  async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     this.assertOpen();
+    const from = Math.max(0, Math.floor(options.fromRevision ?? 0));
+    if (options.maxCount !== undefined && options.maxCount < 1) return [];
     try {
       const resolved = await collectWithin(
-        this.client.readStream(streamName, { fromRevision: START, direction: FORWARDS }),
+        this.client.readStream(streamName, {
+          fromRevision: from === 0 ? START : BigInt(from),
+          direction: FORWARDS,
+          ...(options.maxCount === undefined ? {} : { maxCount: Math.floor(options.maxCount) }),
+        }),
         this.readTimeoutMs,
       );
       return resolved.flatMap(({ event, commitPosition }) =>
@@ -333,6 +343,65 @@ export class EventStoreDbEventStore implements EventStore {
       for (const listener of this.writeFailureListeners) listener(error);
     }
     return error;
+  }
+
+  /**
+   * A checkpoint is the one event of a `$` stream of its own (left out of readAll and
+   * subscriptions like the log identity), capped at one event by `$maxCount` — the way the
+   * server's own persistent subscriptions keep theirs.
+   */
+  async readCheckpoint(name: string): Promise<Position | null> {
+    const [last] = await this.readLast(checkpointStream(name));
+    const position = (last?.data as { position?: unknown } | undefined)?.position;
+    return typeof position === 'string' ? position : null;
+  }
+
+  async storeCheckpoint(name: string, position: Position): Promise<void> {
+    const stream = checkpointStream(name);
+    const first = (await this.readLast(stream)).length === 0;
+    await this.appendToStream(
+      stream,
+      [
+        {
+          type: CHECKPOINT_EVENT,
+          data: { position },
+          metadata: {
+            occurredAt: new Date().toISOString(),
+            actor: { userId: null, via: 'system' },
+            requestId: null,
+            schemaVersion: 1,
+          },
+        },
+      ],
+      { expectedRevision: 'any' },
+    );
+    if (first) {
+      try {
+        await this.client.setStreamMetadata(stream, { maxCount: 1 });
+      } catch (error) {
+        throw toPortError(error);
+      }
+    }
+  }
+
+  private async readLast(streamName: string): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    try {
+      const resolved = await collectWithin(
+        this.client.readStream(streamName, {
+          fromRevision: END,
+          direction: BACKWARDS,
+          maxCount: 1,
+        }),
+        this.readTimeoutMs,
+      );
+      return resolved.flatMap(({ event, commitPosition }) =>
+        event ? [toPortEvent(event, commitPosition)] : [],
+      );
+    } catch (error) {
+      if (normalizeError(error) instanceof StreamNotFoundError) return [];
+      throw toPortError(error);
+    }
   }
 
   private assertOpen(): void {

@@ -84,6 +84,7 @@ export function appendedRevisions(nextExpectedRevision: number, count: number): 
 /** The product's stream categories (DESIGN §5), the default filter of the global log. */
 export const DEFAULT_STREAM_PREFIXES: readonly string[] = [
   'token-',
+  'token_usage-',
   'user-',
   'username-',
   'project-',

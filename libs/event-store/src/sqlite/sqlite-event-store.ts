@@ -24,11 +24,13 @@ import {
   NewEvent,
   Position,
   ReadAllOptions,
+  ReadStreamOptions,
   RecordedEvent,
   SubscribeOptions,
   Subscription,
   WrongExpectedRevisionError,
 } from '../event-store.port';
+import type { CheckpointStore } from '../checkpoint-store.port';
 import { WalGuard } from './wal-guard';
 
 interface EventRow {
@@ -72,7 +74,7 @@ export interface SqliteEventStoreOptions {
  * so the revision check and the insert are atomic even across processes sharing the file; the
  * UNIQUE(stream_name, revision) constraint backs that up.
  */
-export class SqliteEventStore implements EventStore {
+export class SqliteEventStore implements EventStore, CheckpointStore {
   private readonly db: Database.Database;
   private readonly appended = new EventEmitter();
   private readonly pollIntervalMs: number;
@@ -89,7 +91,7 @@ export class SqliteEventStore implements EventStore {
   private readonly statements: {
     lastRevision: Database.Statement<[string], { revision: number | null }>;
     insert: Database.Statement<[string, string, number, string, string, string]>;
-    readStream: Database.Statement<[string], EventRow>;
+    readStream: Database.Statement<[string, number, number], EventRow>;
     readAfter: Database.Statement<[number, number], EventRow>;
   };
   private readonly appendTransaction: (
@@ -132,7 +134,8 @@ export class SqliteEventStore implements EventStore {
          VALUES (?, ?, ?, ?, ?, ?) RETURNING *`,
       ),
       readStream: this.db.prepare(
-        'SELECT * FROM events WHERE stream_name = ? ORDER BY revision ASC',
+        // LIMIT -1: no limit.
+        'SELECT * FROM events WHERE stream_name = ? AND revision >= ? ORDER BY revision ASC LIMIT ?',
       ),
       readAfter: this.db.prepare(
         'SELECT * FROM events WHERE position > ? ORDER BY position ASC LIMIT ?',
@@ -181,8 +184,12 @@ export class SqliteEventStore implements EventStore {
     });
   }
 
-  readStream(streamName: string): Promise<RecordedEvent[]> {
-    return this.run(() => this.statements.readStream.all(streamName).map(toRecordedEvent));
+  readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const from = Math.max(0, Math.floor(options.fromRevision ?? 0));
+    const limit = options.maxCount === undefined ? -1 : Math.max(0, Math.floor(options.maxCount));
+    return this.run(() =>
+      this.statements.readStream.all(streamName, from, limit).map(toRecordedEvent),
+    );
   }
 
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
@@ -296,6 +303,47 @@ export class SqliteEventStore implements EventStore {
         this.db.pragma('busy_timeout = 5000');
       }
     });
+  }
+
+  /**
+   * Process-manager checkpoints live in a table of the log's file: never deleted with the read
+   * model, never part of the log's events. Created with the first checkpoint, like write_probe,
+   * so a log on a read-only volume still opens.
+   */
+  readCheckpoint(name: string): Promise<Position | null> {
+    return this.run(() => {
+      const table = this.db
+        .prepare(
+          "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'process_checkpoints'",
+        )
+        .get();
+      if (!table) return null;
+      const row = this.db
+        .prepare<[string], { position: string }>(
+          'SELECT position FROM process_checkpoints WHERE name = ?',
+        )
+        .get(name);
+      return row?.position ?? null;
+    });
+  }
+
+  async storeCheckpoint(name: string, position: Position): Promise<void> {
+    await this.runWrite(() =>
+      this.db
+        .transaction(() => {
+          this.assertFilesIntact();
+          this.db.exec(
+            'CREATE TABLE IF NOT EXISTS process_checkpoints (name TEXT PRIMARY KEY, position TEXT NOT NULL)',
+          );
+          this.db
+            .prepare(
+              `INSERT INTO process_checkpoints (name, position) VALUES (?, ?)
+               ON CONFLICT (name) DO UPDATE SET position = excluded.position`,
+            )
+            .run(name, position);
+        })
+        .immediate(),
+    );
   }
 
   private prepareWriteProbe(): Database.Statement<[string]> {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EventMetadata } from '@pat/shared';
+import type { CheckpointStore } from '../checkpoint-store.port';
 import {
   EventStore,
   NewEvent,
@@ -386,6 +387,81 @@ export function describeEventStoreContract(
       expect(events[0].data).toEqual({ kept: true });
       await store.appendToStream(stream, [event('C')], { expectedRevision: 1 });
       expect(await store.readStream(stream)).toHaveLength(3);
+    });
+
+    it('reads part of a stream: from a revision, at most a count', async () => {
+      const stream = uniqueStream();
+      await store.appendToStream(
+        stream,
+        ['A', 'B', 'C', 'D', 'E'].map((type) => event(type)),
+        { expectedRevision: 'no_stream' },
+      );
+      const types = async (options: { fromRevision?: number; maxCount?: number }) =>
+        (await store.readStream(stream, options)).map((e) => `${e.type}${e.revision}`);
+      expect(await types({ fromRevision: 2 })).toEqual(['C2', 'D3', 'E4']);
+      expect(await types({ maxCount: 2 })).toEqual(['A0', 'B1']);
+      expect(await types({ fromRevision: 1, maxCount: 3 })).toEqual(['B1', 'C2', 'D3']);
+      expect(await types({ fromRevision: 5 })).toEqual([]);
+      expect(await types({ maxCount: 0 })).toEqual([]);
+      expect(await store.readStream(uniqueStream(), { fromRevision: 3, maxCount: 1 })).toEqual([]);
+    });
+
+    it('appends with expectedRevision any to a new or an existing stream', async () => {
+      const stream = uniqueStream();
+      await store.appendToStream(stream, [event('A')], { expectedRevision: 'any' });
+      await store.appendToStream(stream, [event('B'), event('C')], { expectedRevision: 'any' });
+      expect((await store.readStream(stream)).map((e) => e.revision)).toEqual([0, 1, 2]);
+    });
+  });
+}
+
+/** The checkpoint store an event store adapter keeps beside its log (docs/adr/0003). */
+export interface CheckpointStoreHarness {
+  readonly store: CheckpointStore & EventStore;
+  reopen(): Promise<CheckpointStore & EventStore>;
+  dispose(): Promise<void>;
+}
+
+export function describeCheckpointStoreContract(
+  adapterName: string,
+  createHarness: () => Promise<CheckpointStoreHarness>,
+): void {
+  describe(`CheckpointStore contract: ${adapterName}`, () => {
+    let harness: CheckpointStoreHarness;
+    let store: CheckpointStore & EventStore;
+
+    beforeEach(async () => {
+      harness = await createHarness();
+      store = harness.store;
+    });
+    afterEach(async () => {
+      await harness.dispose();
+    });
+
+    it('has no checkpoint for a processor that never stored one', async () => {
+      expect(await store.readCheckpoint(`never-${randomUUID()}`)).toBeNull();
+    });
+
+    it('keeps the last checkpoint stored per processor, across close and reopen', async () => {
+      const name = `process:${randomUUID()}`;
+      const other = `process:${randomUUID()}`;
+      const appended = await store.appendToStream(uniqueStream(), [event('A'), event('B')], {
+        expectedRevision: 'no_stream',
+      });
+      const [first, second] = appended.events.map((e) => e.position);
+      await store.storeCheckpoint(name, first);
+      await store.storeCheckpoint(other, second);
+      await store.storeCheckpoint(name, second);
+      expect(await store.readCheckpoint(name)).toBe(second);
+      store = await harness.reopen();
+      expect(await store.readCheckpoint(name)).toBe(second);
+      expect(await store.readCheckpoint(other)).toBe(second);
+    });
+
+    it('adds no event to the log', async () => {
+      const before = await readWholeLog(store);
+      await store.storeCheckpoint(`process:${randomUUID()}`, before.at(-1)?.position ?? '0');
+      expect(await readWholeLog(store)).toEqual(before);
     });
   });
 }

@@ -32,6 +32,7 @@ import {
   TokenCredential,
   TokenPolicyRecord,
   TokenRecord,
+  TokenUsageChange,
   UserRecord,
 } from '../read-model.port';
 import { DocumentCache } from './document-cache';
@@ -46,7 +47,7 @@ export interface SqliteReadModelOptions {
 /** About 1 KB each: the tokens, owners and policy of the busiest 10 000 callers. */
 const DEFAULT_CACHE_ENTRIES = 10_000;
 
-type Collection = ReadModelChange['collection'];
+type Collection = ReadModelCollection;
 
 /** Columns the queries filter or sort on, copied out of each JSON document. */
 const INDEXED: Record<Collection, Record<string, string>> = {
@@ -307,6 +308,8 @@ export class SqliteReadModel implements ReadModel {
         `INSERT INTO stream_revisions (stream, revision) VALUES (?, ?)
          ON CONFLICT (stream) DO UPDATE SET revision = MAX(revision, excluded.revision)`,
       ),
+      // The last-used fields are in no indexed column: the document alone changes.
+      updateTokenDoc: this.db.prepare<[string, string]>('UPDATE tokens SET doc = ? WHERE id = ?'),
       storeCheckpoint: this.db.prepare<[string, string]>(
         `INSERT INTO checkpoints (projection, position) VALUES (?, ?)
          ON CONFLICT (projection) DO UPDATE SET position = excluded.position`,
@@ -627,6 +630,7 @@ export class SqliteReadModel implements ReadModel {
   }
 
   private applyOne(change: ReadModelChange): number {
+    if (change.collection === 'tokenUsage') return this.applyUsage(change);
     // Revision 0 is the first event of the document's stream: no earlier version can exist, and
     // a stored one is this same change delivered again, which the upsert's guard skips. (Most
     // changes of a rebuild are such; it saves a lookup each.)
@@ -646,6 +650,18 @@ export class SqliteReadModel implements ReadModel {
       JSON.stringify(doc),
       ...indexed,
     ).changes;
+  }
+
+  /** A use from the token's usage stream, on the token document (see TokenUsageChange). */
+  private applyUsage(change: TokenUsageChange): number {
+    const current = this.select.tokens.get(change.id);
+    if (!current) return 0;
+    const base = JSON.parse(current.doc) as TokenRecord;
+    if ((base.usageRevision ?? -1) >= change.revision) return 0;
+    const doc: TokenRecord = { ...base, ...change.set, usageRevision: change.revision };
+    this.cache.delete('tokens', change.id);
+    this.cache.delete('tokenHash', base.tokenHash);
+    return this.queries.updateTokenDoc.run(JSON.stringify(doc), change.id).changes;
   }
 
   /** Runs a synchronous database call, turning I/O failures into ReadModelUnavailableError. */

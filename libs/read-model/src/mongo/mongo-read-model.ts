@@ -15,6 +15,7 @@ import {
   ReadModelBoundToAnotherLogError,
   ReadModelChange,
   ReadModelCollection,
+  TokenUsageChange,
   ReadModelUnavailableError,
   mergeChanges,
   sequenceEvents,
@@ -53,7 +54,7 @@ const DEFAULT_CONNECT_OPTIONS: ConnectOptions = {
   autoCreate: false,
 };
 
-type Collection = ReadModelChange['collection'];
+type Collection = ReadModelCollection;
 
 /** Stored documents: the record with its id field moved to `_id`. */
 type TokenDoc = Omit<TokenRecord, 'tokenId'> & { _id: string };
@@ -106,6 +107,7 @@ const tokenSchema = new Schema<TokenDoc>(
     lastUsedIp: String,
     lastUsedUserAgent: String,
     revision: Number,
+    usageRevision: Number,
   },
   { ...schemaOptions, collection: 'tokens' },
 );
@@ -658,7 +660,23 @@ export class MongoReadModel implements ReadModel {
   }
 
   private applyOne(change: ReadModelChange): Promise<number> {
+    if (change.collection === 'tokenUsage') {
+      // Serialized with the token's own changes: both write the token document.
+      return this.serialized(`tokens/${change.id}`, () => this.applyUsage(change));
+    }
     return this.serialized(`${change.collection}/${change.id}`, () => this.upsertOne(change));
+  }
+
+  /** A use from the token's usage stream, on the token document (see TokenUsageChange). */
+  private async applyUsage(change: TokenUsageChange): Promise<number> {
+    const result = await this.tokens.updateOne(
+      {
+        _id: change.id,
+        $or: [{ usageRevision: { $exists: false } }, { usageRevision: { $lt: change.revision } }],
+      },
+      { $set: { ...change.set, usageRevision: change.revision } },
+    );
+    return result.modifiedCount;
   }
 
   /**
@@ -666,7 +684,7 @@ export class MongoReadModel implements ReadModel {
    * exists with this revision or a newer one, the upsert's insert hits the `_id` index (E11000),
    * which means "already applied".
    */
-  private async upsertOne(change: ReadModelChange): Promise<number> {
+  private async upsertOne(change: Exclude<ReadModelChange, TokenUsageChange>): Promise<number> {
     const model = this.modelOf(change.collection);
     const set = storedFields(change);
     for (let attempt = 1; ; attempt++) {
@@ -788,7 +806,7 @@ function describeLocation(uri: string, dbName: string | undefined): string {
 }
 
 /** The fields a change sets, as stored: without the id field, plus derived sort keys. */
-function storedFields(change: ReadModelChange): Record<string, unknown> {
+function storedFields(change: Exclude<ReadModelChange, TokenUsageChange>): Record<string, unknown> {
   const idField = ID_FIELD[change.collection];
   const set: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(change.set)) {

@@ -85,6 +85,8 @@ const streamOf = (change: ReadModelChange): string => {
       return `user-${change.id}`;
     case 'tokens':
       return `token-${change.id}`;
+    case 'tokenUsage':
+      return `token_usage-${change.id}`;
   }
 };
 

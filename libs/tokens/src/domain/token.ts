@@ -3,7 +3,15 @@ import { conflict, invalid, notFound } from '@pat/shared/errors';
 import { DAY_MS } from '@pat/shared/time';
 import { TokenPolicy } from './token-policy';
 
+/** The token's decision stream: what decides (created, revoked). Short by design. */
 export const tokenStream = (tokenId: string) => `token-${tokenId}`;
+/**
+ * The token's usage trail (TokenUsed, TokenRejected): high-frequency telemetry kept out of the
+ * decision stream, so commands read a handful of events however much the token is used. Logs
+ * written before 0.11.0 hold usage events in the decision stream too; they still project and
+ * replay as before (docs/adr/0002).
+ */
+export const tokenUsageStream = (tokenId: string) => `token_usage-${tokenId}`;
 export const NAME_MAX_LENGTH = 100;
 
 export interface TokenCreatedData {
@@ -77,7 +85,7 @@ export function evolveToken(state: TokenState, event: TokenEvent): TokenState {
       return state.exists ? { ...state, revokedAt: event.data.revokedAt } : state;
     case 'TokenUsed':
     case 'TokenRejected':
-      // The usage trail changes no decision.
+      // The usage trail changes no decision (found here only in logs written before 0.11.0).
       return state;
   }
 }
@@ -204,39 +212,44 @@ function origin(from: RequestOrigin): RequestOrigin {
   };
 }
 
-export function decideRecordUse(
-  state: TokenState,
-  command: RequestOrigin & { readonly usedAt: Date },
-): TokenUsed[] {
-  if (!state.exists) return [];
-  return [
-    {
-      type: 'TokenUsed',
-      data: {
-        tokenId: state.tokenId,
-        userId: state.userId,
-        usedAt: command.usedAt.toISOString(),
-        ...origin(command),
-      },
-    },
-  ];
+/** The token a usage record is about: known to the caller, which has just checked it. */
+export interface UsedToken {
+  readonly tokenId: string;
+  readonly userId: string;
 }
 
-export function decideRecordRejection(
-  state: TokenState,
-  command: RequestOrigin & { readonly rejectedAt: Date; readonly reason: RejectionReason },
-): TokenRejected[] {
-  if (!state.exists) return [];
-  return [
-    {
-      type: 'TokenRejected',
-      data: {
-        tokenId: state.tokenId,
-        userId: state.userId,
-        rejectedAt: command.rejectedAt.toISOString(),
-        reason: command.reason,
-        ...origin(command),
-      },
+/**
+ * A use of the token. Telemetry, not a decision: it is appended to the token's usage stream
+ * without reading anything (see tokenUsageStream), so it needs no state.
+ */
+export function recordTokenUse(
+  token: UsedToken,
+  command: RequestOrigin & { readonly usedAt: Date },
+): TokenUsed {
+  return {
+    type: 'TokenUsed',
+    data: {
+      tokenId: token.tokenId,
+      userId: token.userId,
+      usedAt: command.usedAt.toISOString(),
+      ...origin(command),
     },
-  ];
+  };
+}
+
+/** The token was presented after it expired or was revoked (the leak signal). */
+export function recordTokenRejection(
+  token: UsedToken,
+  command: RequestOrigin & { readonly rejectedAt: Date; readonly reason: RejectionReason },
+): TokenRejected {
+  return {
+    type: 'TokenRejected',
+    data: {
+      tokenId: token.tokenId,
+      userId: token.userId,
+      rejectedAt: command.rejectedAt.toISOString(),
+      reason: command.reason,
+      ...origin(command),
+    },
+  };
 }

@@ -1,6 +1,11 @@
 import type { Projector } from '@pat/application';
 import type { ReadModelChange } from '@pat/read-model';
-import type { TokenCreatedData, TokenRevokedData, TokenUsedData } from '../domain/token';
+import {
+  TokenCreatedData,
+  TokenRevokedData,
+  TokenUsedData,
+  tokenUsageStream,
+} from '../domain/token';
 import { TOKEN_POLICY_STREAM } from '../domain/token-policy';
 
 /** Token and token-policy events → token documents and the policy document. */
@@ -43,14 +48,16 @@ export const projectTokenEvents: Projector = (event): ReadModelChange[] => {
     }
     case 'TokenUsed': {
       const data = event.data as TokenUsedData;
-      return [
-        {
-          collection: 'tokens',
-          id: data.tokenId,
-          revision: event.revision,
-          set: { lastUsedAt: data.usedAt, lastUsedIp: data.ip, lastUsedUserAgent: data.userAgent },
-        },
-      ];
+      const set = {
+        lastUsedAt: data.usedAt,
+        lastUsedIp: data.ip,
+        lastUsedUserAgent: data.userAgent,
+      };
+      // Since 0.11.0 uses are in the usage stream, guarded by its revision; a log written before
+      // holds them in the token's own stream, projected as they always were (docs/adr/0002).
+      return event.streamName === tokenUsageStream(data.tokenId)
+        ? [{ collection: 'tokenUsage', id: data.tokenId, revision: event.revision, set }]
+        : [{ collection: 'tokens', id: data.tokenId, revision: event.revision, set }];
     }
     case 'TokenPolicyChanged': {
       if (event.streamName !== TOKEN_POLICY_STREAM) return [];

@@ -1,4 +1,4 @@
-import { Controller, Get, Param } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import {
   ApiBearerAuth,
@@ -7,9 +7,16 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { ApiErrors } from '@pat/shared';
+import type { Request, Response } from 'express';
+import {
+  ApiErrors,
+  ApiPaged,
+  NEXT_PAGE_LINK_HEADER,
+  parsePageRequest,
+  setNextPageLink,
+} from '@pat/shared';
 import { AuditAccess } from '@pat/auth';
-import { TokenHistoryQuery } from './token-history.query';
+import { HISTORY_CURSOR_PARTS, TokenHistoryQuery } from './token-history.query';
 import { TokenHistoryView } from './token-history.view';
 
 @ApiTags('audit')
@@ -23,11 +30,22 @@ export class TokenHistoryController {
   @AuditAccess()
   @ApiOperation({
     operationId: 'getTokenHistory',
-    summary: 'A token’s events, in order (system administrators and auditors)',
+    summary:
+      'A token’s events — decisions and usage trail — in log order, paged (system administrators and auditors)',
   })
   @ApiErrors(400, 401, 403, 429, 503, { 404: 'No such token' })
-  @ApiOkResponse({ type: TokenHistoryView })
-  history(@Param('id') id: string): Promise<TokenHistoryView> {
-    return this.queryBus.execute(new TokenHistoryQuery(id));
+  @ApiPaged()
+  @ApiOkResponse({ type: TokenHistoryView, headers: NEXT_PAGE_LINK_HEADER })
+  async history(
+    @Param('id') id: string,
+    @Query('limit') limit: unknown,
+    @Query('cursor') cursor: unknown,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<TokenHistoryView> {
+    const page = parsePageRequest(limit, cursor, HISTORY_CURSOR_PARTS);
+    const result = await this.queryBus.execute(new TokenHistoryQuery(id, page));
+    setNextPageLink(request, response, result.next);
+    return result.view;
   }
 }

@@ -4,21 +4,23 @@ import { APP_CONFIG, AppConfig, CLOCK, Clock, CommandContext, scrubSecrets } fro
 import {
   RejectionReason,
   RequestOrigin,
-  TokenEvent,
-  TokenState,
-  decideRecordRejection,
-  decideRecordUse,
-  tokenStream,
+  TokenRejected,
+  TokenUsed,
+  UsedToken,
+  recordTokenRejection,
+  recordTokenUse,
+  tokenUsageStream,
 } from '../domain/token';
-import { tokenAggregate } from '../token-aggregate';
 
 const SWEEP_ABOVE = 10_000;
 
 /**
  * The usage trail: `TokenUsed` when a token authenticates and `TokenRejected` when an expired or
- * revoked one is presented, each at most once per token per interval. Off the request path: the
- * throttle decision is synchronous (so 100 concurrent attempts claim one slot), the append runs
- * later and a failure is only logged — it never slows or fails a request.
+ * revoked one is presented, each at most once per token per interval, in the token's usage
+ * stream — appended without reading it and without a revision check, so it never races a revoke
+ * and never lengthens what commands read. Off the request path: the throttle decision is
+ * synchronous (so 100 concurrent attempts claim one slot), the append runs later and a failure
+ * is only logged — it never slows or fails a request.
  *
  * The throttle is per process: several API instances may each record once per interval.
  */
@@ -39,7 +41,7 @@ export class TokenUsageRecorder {
    * address costs more than the rest of an authenticated request's check.
    */
   recordUse(
-    token: { tokenId: string; lastUsedAt: string | null },
+    token: UsedToken & { readonly lastUsedAt: string | null },
     originOf: () => RequestOrigin,
     contextOf: () => CommandContext,
   ): void {
@@ -55,23 +57,19 @@ export class TokenUsageRecorder {
     }
     if (!this.claim(key, now)) return;
     const origin = scrubbed(originOf());
-    this.later(token.tokenId, contextOf(), (state) =>
-      decideRecordUse(state, { ...origin, usedAt: now }),
-    );
+    this.later(recordTokenUse(token, { ...origin, usedAt: now }), contextOf());
   }
 
   recordRejection(
-    tokenId: string,
+    token: UsedToken,
     reason: RejectionReason,
     originOf: () => RequestOrigin,
     contextOf: () => CommandContext,
   ): void {
     const now = this.clock.now();
-    if (!this.claim(`rejected:${tokenId}`, now)) return;
+    if (!this.claim(`rejected:${token.tokenId}`, now)) return;
     const origin = scrubbed(originOf());
-    this.later(tokenId, contextOf(), (state) =>
-      decideRecordRejection(state, { ...origin, rejectedAt: now, reason }),
-    );
+    this.later(recordTokenRejection(token, { ...origin, rejectedAt: now, reason }), contextOf());
   }
 
   /** Resolves when every recording started so far has been written (tests, shutdown). */
@@ -97,13 +95,10 @@ export class TokenUsageRecorder {
     }
   }
 
-  private later(
-    tokenId: string,
-    context: CommandContext,
-    decide: (state: TokenState) => TokenEvent[],
-  ): void {
+  private later(event: TokenUsed | TokenRejected, context: CommandContext): void {
+    const tokenId = event.data.tokenId;
     const work = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => this.commands.run(tokenStream(tokenId), tokenAggregate, decide, context))
+      .then(() => this.commands.record(tokenUsageStream(tokenId), [event], context))
       .then(
         () => undefined,
         (error: unknown) => {
