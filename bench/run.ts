@@ -197,7 +197,7 @@ function startNestServer(
       BENCH_JWT_SECRET: secrets.jwtSecret,
       BENCH_API_KEY: secrets.apiKey,
       // One session creates tokens for the whole run, which outlasts the default 10 minutes of
-      // password proof (DESIGN §10).
+      // password proof (docs/design/contract.md §10).
       REAUTH_WINDOW_MINUTES: '1440',
       // The creation rounds make thousands of tokens for that one admin; the cap (100 by
       // default) is not what is measured.

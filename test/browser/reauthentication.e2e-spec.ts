@@ -6,9 +6,9 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { ADMIN, API, createUser, signIn, startTestApp, type TestApp } from '../support/test-app';
 
 /**
- * DESIGN §10 in the web UI: an administrator whose session has not proven its password within
- * the re-authentication window is asked for it before an account change, and the change then
- * goes through. Headless Chromium as in web-ui.e2e-spec.ts, on a file of its own.
+ * docs/design/contract.md §10 in the web UI: an administrator whose session has not proven its
+ * password within the re-authentication window is asked for it before an account change, and the
+ * change then goes through. Headless Chromium as in web-ui.e2e-spec.ts, on a file of its own.
  */
 
 const CHROMIUM = '/usr/bin/chromium';

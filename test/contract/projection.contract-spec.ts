@@ -16,9 +16,10 @@ import { MongoReadModel } from '@pat/read-model/mongo/mongo-read-model';
 import { seedEventLog } from '../support/seed-events';
 
 /**
- * Projections are at-least-once and idempotent (DESIGN §6): every event delivered twice and out
- * of order across documents, or a crash between applying events and storing the checkpoint,
- * ends in the read model a single in-order replay gives. Run against every read model here.
+ * Projections are at-least-once and idempotent (docs/design/contract.md §6): every event delivered
+ * twice and out of order across documents, or a crash between applying events and storing the
+ * checkpoint, ends in the read model a single in-order replay gives. Run against every read
+ * model here.
  */
 const backends: Array<[string, (name: string) => Promise<ReadModel>]> = [
   ['embedded (sqlite)', async () => new SqliteReadModel({ filename: ':memory:' })],

@@ -12,9 +12,9 @@ import {
 } from '../support/test-app';
 
 /**
- * DESIGN §10: a token can read and can reduce access, never create or widen a credential;
- * account changes need a session that proved its password within REAUTH_WINDOW_MINUTES; a
- * password change ends every other session of the user.
+ * docs/design/contract.md §10: a token can read and can reduce access, never create or widen a
+ * credential; account changes need a session that proved its password within REAUTH_WINDOW_MINUTES;
+ * a password change ends every other session of the user.
  */
 
 const MINUTE = 60_000;
@@ -84,7 +84,7 @@ describe('Credentials: what a token may not do, sudo mode and password changes',
     await t?.dispose();
   });
 
-  /** The account actions DESIGN §10 reserves for a recently proven session. */
+  /** The account actions docs/design/contract.md §10 reserves for a recently proven session. */
   const accountActions = (userId: string) => [
     {
       what: 'changing a user’s password',

@@ -1,9 +1,9 @@
 import { API, TestApp, createUser, signIn, startTestApp } from '../support/test-app';
 
 /**
- * DESIGN §10: names people read cannot spoof. Token names, users' display names and project names
- * refuse bidirectional controls, zero-width and invisible characters and names with nothing
- * visible (400 naming the field); project names are unique ignoring case (409).
+ * docs/design/contract.md §10: names people read cannot spoof. Token names, users' display names
+ * and project names refuse bidirectional controls, zero-width and invisible characters and names
+ * with nothing visible (400 naming the field); project names are unique ignoring case (409).
  */
 describe('Names that cannot spoof', () => {
   let t: TestApp;

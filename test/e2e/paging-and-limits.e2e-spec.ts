@@ -10,7 +10,7 @@ import {
   startTestApp,
 } from '../support/test-app';
 
-/** DESIGN §10, bounded resources: the active-token cap and paged lists. */
+/** docs/design/contract.md §10, bounded resources: the active-token cap and paged lists. */
 
 const LINK = /^<(\/api\/v1\/[^>]+)>; rel="next"$/;
 

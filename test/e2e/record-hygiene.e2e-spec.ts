@@ -17,11 +17,11 @@ import {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
- * DESIGN §10: nothing a client sends puts a secret in the record. A token pasted into the
- * User-Agent or X-Request-Id of a sign-in, a token creation and the token's own first use (and of
- * a revoked token's refused use) reaches no event, no read-model or session file, no audit answer,
- * no log line and no export-events line. The recorded user agent keeps the rest of what was sent,
- * and the request id is the server's own.
+ * docs/design/contract.md §10: nothing a client sends puts a secret in the record. A token pasted
+ * into the User-Agent or X-Request-Id of a sign-in, a token creation and the token's own first use
+ * (and of a revoked token's refused use) reaches no event, no read-model or session file, no audit
+ * answer, no log line and no export-events line. The recorded user agent keeps the rest of what was
+ * sent, and the request id is the server's own.
  */
 describe('Record hygiene', () => {
   let t: TestApp;

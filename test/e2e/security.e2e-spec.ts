@@ -24,7 +24,8 @@ describe('Brute-force limits', () => {
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(60);
     expect(limited.body.message).toContain('Too many failed attempts');
-    // Only failed attempts are refused: this client's valid token still authenticates (§10).
+    // Only failed attempts are refused: this client's valid token still authenticates
+    // (docs/design/contract.md §10).
     await t.http().get(`${API}/me`).set(bearer(token)).expect(200);
     await t.http().get(`${API}/me`).set(bearer('tgp_wrong')).expect(429);
     // Sessions are not bearer attempts.

@@ -106,7 +106,8 @@ describe('Token lifecycle (embedded stores, over HTTP)', () => {
     });
   });
 
-  it('records TokenCreated and TokenRevoked with the data and metadata of DESIGN §5', async () => {
+  // The events' data and metadata are those of docs/design/contract.md §5.
+  it('records TokenCreated and TokenRevoked with the contract’s data and metadata', async () => {
     const { id, token } = await newToken();
     await t.http().post(`${API}/me/tokens/${id}/revoke`).set(bearer(token)).expect(200);
     const events = (await t.app.get<EventStore>(EVENT_STORE).readStream(`token-${id}`)).filter(

@@ -14,9 +14,10 @@ import {
 } from '../support/test-app';
 
 /**
- * DESIGN §10: TOKEN_PREFIX may list the current prefix first and earlier ones after. New tokens
- * get the first; tokens of every listed prefix authenticate; dropping a prefix that active tokens
- * still have is reported at start in one warning line; well-known services' prefixes are refused.
+ * docs/design/contract.md §10: TOKEN_PREFIX may list the current prefix first and earlier
+ * ones after. New tokens get the first; tokens of every listed prefix authenticate; dropping a
+ * prefix that active tokens still have is reported at start in one warning line; well-known
+ * services' prefixes are refused.
  */
 describe('Changing TOKEN_PREFIX', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'pat-prefix-'));

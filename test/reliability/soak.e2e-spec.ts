@@ -96,7 +96,8 @@ describeEmbedded(`Soak: ${SECONDS} s of mixed traffic at ${CONCURRENCY} in fligh
     async () => {
       const random = seededRandom(seed);
       // The writer's session creates tokens for the whole run: more than the default cap of 100
-      // active, and for longer than its password proof lasts with a long SOAK_SECONDS (DESIGN §10).
+      // active, and for longer than its password proof lasts with a long SOAK_SECONDS
+      // (docs/design/contract.md §10).
       server = await startServer({
         dataDir,
         env: { MAX_ACTIVE_TOKENS_PER_USER: '10000', REAUTH_WINDOW_MINUTES: '1440' },

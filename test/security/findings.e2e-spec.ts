@@ -86,8 +86,8 @@ describe('Open security findings (each test fails while its bug is present)', ()
   );
 
   /**
-   * F3 (low; contract §8 "unknown body fields are refused"): body keys named like members of
-   * Object.prototype — `constructor`, `__proto__`, `prototype` (stripped by Nest's
+   * F3 (low; docs/design/contract.md §8 "unknown body fields are refused"): body keys named like
+   * members of Object.prototype — `constructor`, `__proto__`, `prototype` (stripped by Nest's
    * ValidationPipe) and `toString`, `valueOf`, `hasOwnProperty`, … (dropped by class-transformer)
    * — are silently ignored instead of refused, and the request goes through. No pollution was
    * observed (the properties check it), but a client smuggling such keys gets a 2xx and a write.
@@ -132,11 +132,11 @@ describe('Open security findings (each test fails while its bug is present)', ()
   });
 
   /**
-   * F5 (low/medium, spoofing): usernames may contain invisible and control characters — the rule
-   * is `^\S{3,64}$`, and `\S` matches U+200B ZERO WIDTH SPACE, U+00AD SOFT HYPHEN, U+202E
-   * RIGHT-TO-LEFT OVERRIDE and U+0000. "admin\u200b" is a second account that displays exactly
-   * as "admin" in listings, audit views and event data (and can sign in). DESIGN §7 says
-   * "no spaces". Expected: 400 naming username for format (Cf) and control (Cc) characters.
+   * F5 (low/medium, spoofing): usernames may contain invisible and control characters — the rule is
+   * `^\S{3,64}$`, and `\S` matches U+200B ZERO WIDTH SPACE, U+00AD SOFT HYPHEN, U+202E
+   * RIGHT-TO-LEFT OVERRIDE and U+0000. "admin\u200b" is a second account that displays exactly as
+   * "admin" in listings, audit views and event data (and can sign in). docs/design/contract.md §7
+   * says "no spaces". Expected: 400 naming username for format (Cf) and control (Cc) characters.
    */
   finding('F5: a username with a zero-width space is refused', async () => {
     const response = await t

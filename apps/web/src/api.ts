@@ -1,4 +1,4 @@
-/** The REST API under /api/v1 (DESIGN §8): typed calls and one error shape. */
+/** The REST API under /api/v1 (docs/design/contract.md §8): typed calls and one error shape. */
 
 export type TokenStatus = 'Active' | 'Expired' | 'Revoked';
 
@@ -223,7 +223,8 @@ async function call<T>(method: string, path: string, body?: unknown, retried = f
 
 /**
  * Every item of a paged list: the server answers at most 100 a page and names the next one in
- * `Link: <…>; rel="next"` (DESIGN §10). Followed only to this server's own API paths.
+ * `Link: <…>; rel="next"` (docs/design/contract.md §10). Followed only to this server's own
+ * API paths.
  */
 async function listAll<T>(path: string): Promise<T[]> {
   const items: T[] = [];

@@ -60,10 +60,11 @@ export class RecordedButNotVisibleError extends Error {
 }
 
 /**
- * Runs a command against one stream: read, fold with `evolve`, `decide`, append with the
- * revision that was read. A concurrent writer makes the append fail; the command is then retried
- * from fresh state, so a conflict is never lost or doubled (DESIGN §5). Once appended, the events
- * are applied to the read model before returning, which gives read-your-writes (DESIGN §6).
+ * Runs a command against one stream: read, fold with `evolve`, `decide`, append with the revision
+ * that was read. A concurrent writer makes the append fail; the command is then retried from fresh
+ * state, so a conflict is never lost or doubled (docs/design/contract.md §5). Once appended, the
+ * events are applied to the read model before returning, which gives read-your-writes
+ * (docs/design/contract.md §6).
  */
 @Injectable()
 export class CommandRunner {

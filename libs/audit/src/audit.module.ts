@@ -7,7 +7,7 @@ import { PointInTimeController } from './point-in-time.controller';
 import { ReplayActiveTokensAtHandler } from './active-tokens-at/replay-active-tokens-at.handler';
 import { TokenStatusAtHandler } from './token-status-at/token-status-at.handler';
 
-/** Read-only access to the record for administrators and auditors (DESIGN §8). */
+/** Read-only access to the record for administrators and auditors (docs/design/contract.md §8). */
 @Module({
   controllers: [ListEventsController, PointInTimeController],
   providers: [

@@ -23,7 +23,7 @@ describe('parseEventTypes', () => {
     );
   });
 
-  it('knows the types the audit record is made of (DESIGN §5)', () => {
+  it('knows the types the audit record is made of (docs/design/contract.md §5)', () => {
     for (const type of [
       'TokenCreated',
       'TokenRevoked',

@@ -22,7 +22,9 @@ import { SESSION_COOKIE, SessionService } from './session/session.service';
 export const TOKEN_CANNOT_WIDEN =
   'A token cannot create or widen a credential: sign in to the web UI to do this';
 
-/** The answer the web UI recognises to ask for the password and retry (DESIGN §10). */
+/**
+ * The answer the web UI recognises to ask for the password and retry (docs/design/contract.md §10).
+ */
 export const REAUTHENTICATION_REQUIRED = {
   statusCode: 403,
   error: 'reauthentication_required',

@@ -26,12 +26,12 @@ export const PUBLIC_SECURITY = 'public';
 /** Opts a route out of the global authentication guard. */
 export const Public = () =>
   applyDecorators(SetMetadata(IS_PUBLIC, true), ApiSecurity(PUBLIC_SECURITY));
-/** Only a browser session may do this: a token cannot mint tokens (DESIGN §8). */
+/** Only a browser session may do this: a token cannot mint tokens (docs/design/contract.md §8). */
 export const SessionOnly = () => SetMetadata(SESSION_ONLY, true);
 /**
- * Creates or widens a credential, or changes an account (DESIGN §10): a token gets 403, and a
- * session must have proven its password within the re-authentication window ("sudo mode").
- * A leaked token must not be able to turn itself into a password, a user or another token.
+ * Creates or widens a credential, or changes an account (docs/design/contract.md §10): a token gets
+ * 403, and a session must have proven its password within the re-authentication window ("sudo
+ * mode"). A leaked token must not be able to turn itself into a password, a user or another token.
  */
 export const CredentialChange = () =>
   applyDecorators(

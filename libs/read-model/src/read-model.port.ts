@@ -4,7 +4,8 @@ import { DAY_MS } from '@pat/shared/time';
 /**
  * The read model port: documents that projections keep up to date from the event log, and the
  * queries the API needs. Every document records the stream revision it reflects; a change for a
- * revision that is not newer is ignored, which makes projections idempotent (DESIGN §6).
+ * revision that is not newer is ignored, which makes projections idempotent
+ * (docs/design/contract.md §6).
  *
  * Times are ISO 8601 strings (UTC) so that every adapter stores and compares them the same way.
  */
@@ -284,8 +285,9 @@ export interface ReadModelLogBinding {
 }
 
 /**
- * Keyset paging (DESIGN §10, bounded resources): at most `limit` documents after the one whose
- * sort key is `after` (null: from the start). The store does the limiting; nothing is read whole.
+ * Keyset paging (docs/design/contract.md §10, bounded resources): at most `limit` documents
+ * after the one whose sort key is `after` (null: from the start). The store does the limiting;
+ * nothing is read whole.
  */
 export interface KeysetPage<Key> {
   readonly limit: number;

@@ -2,8 +2,8 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 
 /**
- * Configuration from the environment (DESIGN §3), validated once at start. A bad value stops the
- * process with one line naming the variable and what is wrong with it.
+ * Configuration from the environment (docs/design/contract.md §3), validated once at start. A bad
+ * value stops the process with one line naming the variable and what is wrong with it.
  */
 const optionalText = z
   .string()

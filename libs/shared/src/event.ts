@@ -1,5 +1,5 @@
 /**
- * The envelope every domain event travels in (DESIGN §5). Domain functions produce
+ * The envelope every domain event travels in (docs/design/contract.md §5). Domain functions produce
  * `DomainEvent`s; the application layer adds metadata when appending.
  */
 export interface DomainEvent<Type extends string = string, Data = unknown> {

@@ -1,10 +1,10 @@
 import { invalid } from './errors';
 
 /**
- * Paging of every list that grows (DESIGN §10, bounded resources): `limit` (1–100, default 100)
- * and an opaque `cursor`, the base64url of the last item's sort key. The body stays the plain
- * list; the next page is named in a `Link: <…>; rel="next"` header, so clients that read only
- * the array keep working (and get the first page).
+ * Paging of every list that grows (docs/design/contract.md §10, bounded resources): `limit` (1–100,
+ * default 100) and an opaque `cursor`, the base64url of the last item's sort key. The body stays
+ * the plain list; the next page is named in a `Link: <…>; rel="next"` header, so clients that read
+ * only the array keep working (and get the first page).
  */
 export const PAGE_LIMIT_MAX = 100;
 export const PAGE_LIMIT_DEFAULT = 100;

@@ -122,7 +122,8 @@ export class McpTools {
       },
       (_args, extra) =>
         this.run(extra, async ({ principal }) => ({
-          // The first page, as GET /me/tokens answers without parameters (bounded, DESIGN §10).
+          // The first page, as GET /me/tokens answers without parameters (bounded,
+          // docs/design/contract.md §10).
           tokens: (await this.queryBus.execute(new ListMyTokensQuery(principal.userId))).items,
         })),
     );

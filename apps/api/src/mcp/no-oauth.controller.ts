@@ -8,14 +8,14 @@ export const NO_OAUTH_MESSAGE =
   'personal access token (create one under Account Settings) as Authorization: Bearer <token>';
 
 /**
- * POST /register: where MCP clients that found no authorization server metadata send their
- * Dynamic Client Registration (the RFC 7591 default path the MCP SDK falls back to). mcp-remote
- * does so after every 401, even with a static Authorization header, and prints only this
- * answer. Nothing is registered and nothing is advertised (DESIGN §9); the route exists so that
- * the answer is true and useful: the guard judges the bearer token these clients forward, so a
- * revoked or expired token is named as such (the same RFC 6750 401 as on /mcp), and a token that
- * works is told that no OAuth is needed. A registration without any token (MCP Inspector 2 sends
- * none) is answered by {@link registrationWithoutToken} before the guard.
+ * POST /register: where MCP clients that found no authorization server metadata send their Dynamic
+ * Client Registration (the RFC 7591 default path the MCP SDK falls back to). mcp-remote does so
+ * after every 401, even with a static Authorization header, and prints only this answer. Nothing is
+ * registered and nothing is advertised (docs/design/contract.md §9); the route exists so that the
+ * answer is true and useful: the guard judges the bearer token these clients forward, so a revoked
+ * or expired token is named as such (the same RFC 6750 401 as on /mcp), and a token that works is
+ * told that no OAuth is needed. A registration without any token (MCP Inspector 2 sends none) is
+ * answered by {@link registrationWithoutToken} before the guard.
  */
 @ApiExcludeController()
 @BearerOnly()

@@ -1,6 +1,6 @@
 /**
- * The re-authentication rules of DESIGN §10 as pure functions of the session's record, the
- * user's record and the time.
+ * The re-authentication rules of docs/design/contract.md §10 as pure functions of the session's
+ * record, the user's record and the time.
  */
 
 /**

@@ -81,7 +81,10 @@ export function appendedRevisions(nextExpectedRevision: number, count: number): 
   return Array.from({ length: count }, (_, i) => first + i);
 }
 
-/** The product's stream categories (DESIGN §5), the default filter of the global log. */
+/**
+ * The product's stream categories (docs/design/contract.md §5), the default filter of the
+ * global log.
+ */
 export const DEFAULT_STREAM_PREFIXES: readonly string[] = [
   'token-',
   'token_usage-',

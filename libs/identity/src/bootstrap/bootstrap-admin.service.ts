@@ -6,9 +6,9 @@ import { CreateUserCommand } from '../create-user/create-user.command';
 import { newOneTimePassword } from '../reset-password/reset-password.handler';
 
 /**
- * Creates the first system administrator once, when no user exists (DESIGN §3). Without a
- * configured password a random one is printed once, as a one-time password: it is never stored
- * in plain text, and opens nothing but setting a new one at the first sign-in.
+ * Creates the first system administrator once, when no user exists (docs/design/contract.md §3).
+ * Without a configured password a random one is printed once, as a one-time password: it is never
+ * stored in plain text, and opens nothing but setting a new one at the first sign-in.
  */
 @Injectable()
 export class BootstrapAdminService {

@@ -30,7 +30,7 @@ export class ChangeOwnPasswordController {
 
   @Put()
   @HttpCode(204)
-  // The current password is the proof; a token can never change one (DESIGN §10).
+  // The current password is the proof; a token can never change one (docs/design/contract.md §10).
   @SessionOnly()
   // How a one-time password is replaced: the one route (with GET /me) that it opens.
   @AllowedBeforePasswordChange()

@@ -9,8 +9,9 @@ export const PROJECT_ROLES = ['admin', 'data_quality', 'analyst', 'business', 'c
 export type ProjectRole = (typeof PROJECT_ROLES)[number];
 
 /**
- * Project roles from widest to narrowest, in the order DESIGN §7 lists them. A token may move a
- * member only down this list (DESIGN §10: a token can reduce access, never widen it).
+ * Project roles from widest to narrowest, in the order docs/design/contract.md §7 lists them. A
+ * token may move a member only down this list (docs/design/contract.md §10: a token can reduce
+ * access, never widen it).
  */
 const ROLE_RANK: Readonly<Record<ProjectRole, number>> = {
   admin: 5,
@@ -172,7 +173,10 @@ export function decideSetMember(
     userId: string;
     role: ProjectRole;
     protectLastAdmin?: boolean;
-    /** A token acting: it may lower a role, never add a member or raise one (DESIGN §10). */
+    /**
+     * A token acting: it may lower a role, never add a member or raise one
+     * (docs/design/contract.md §10).
+     */
     onlyNarrow?: boolean;
   },
 ): (MemberAdded | MemberRoleChanged)[] {

@@ -662,7 +662,7 @@ export function describeReadModelContract(
   });
 }
 
-/** Paged and counting queries (DESIGN §10, bounded resources). */
+/** Paged and counting queries (docs/design/contract.md §10, bounded resources). */
 function describeBoundedQueries(
   current: () => ReadModel,
   apply: (changes: readonly ReadModelChange[]) => Promise<number>,

@@ -73,7 +73,7 @@ export class CreateTokenDto {
   expiresAt?: string;
 }
 
-/** Exactly one of the two lifetime fields (DESIGN §4). */
+/** Exactly one of the two lifetime fields (docs/design/contract.md §4). */
 export function requestedLifetime(dto: CreateTokenDto): RequestedLifetime {
   const hasDays = dto.expiresInDays !== undefined && dto.expiresInDays !== null;
   const hasInstant = dto.expiresAt !== undefined && dto.expiresAt !== null;

@@ -2,7 +2,7 @@ import type { DomainEvent } from '@pat/shared/event';
 import { invalid } from '@pat/shared/errors';
 import { DAY_MS } from '@pat/shared/time';
 
-/** The administrator's limit on token lifetimes (DESIGN §4). */
+/** The administrator's limit on token lifetimes (docs/design/contract.md §4). */
 export interface TokenPolicy {
   readonly maxLifetimeDays: number;
 }

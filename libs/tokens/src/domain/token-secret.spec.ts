@@ -11,7 +11,7 @@ import {
   tokenHint,
 } from './token-secret';
 
-describe('token secrets (DESIGN §4)', () => {
+describe('token secrets (docs/design/contract.md §4)', () => {
   it('generates 40-character tokens with the prefix, base62 body and valid checksum', () => {
     for (let i = 0; i < 200; i++) {
       const token = generateTokenSecret('tgp_', randomBytes);

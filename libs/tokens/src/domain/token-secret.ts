@@ -2,8 +2,9 @@ import { hash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 
 /**
- * Token format (DESIGN §4): `<prefix><30 random base62 chars><6-char checksum>`. The checksum is
- * the CRC-32 of the random part in base62, so typos and truncations are refused without a lookup.
+ * Token format (docs/design/contract.md §4): `<prefix><30 random base62 chars><6-char checksum>`.
+ * The checksum is the CRC-32 of the random part in base62, so typos and truncations are
+ * refused without a lookup.
  */
 export const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 export const RANDOM_LENGTH = 30;

@@ -103,7 +103,10 @@ export interface CreateToken {
   readonly tokenHint: string;
 }
 
-/** The user's active tokens at the command's instant, and the most allowed (DESIGN §10). */
+/**
+ * The user's active tokens at the command's instant, and the most allowed
+ * (docs/design/contract.md §10).
+ */
 export interface ActiveTokenLimit {
   readonly active: number;
   readonly max: number;
