@@ -8,9 +8,9 @@ module.exports = {
     {
       name: 'domain-is-pure',
       comment:
-        'Domain code (libs/*/src/domain) may import only other domain code, @pat/shared and Node built-ins: no Nest, no adapters, no drivers.',
+        'Domain code (libs/*/src/domain) may import only other domain code, @pat/shared and Node built-ins: no Nest, no adapters, no drivers. Its specs are tests, free to use test helpers.',
       severity: 'error',
-      from: { path: '^libs/[^/]+/src/domain/' },
+      from: { path: '^libs/[^/]+/src/domain/', pathNot: '\\.spec\\.ts$' },
       to: {
         pathNot: ['^libs/[^/]+/src/domain/', '^libs/shared/src/(errors|event|time)\\.ts$'],
         dependencyTypesNot: ['core'],

@@ -1,6 +1,11 @@
-import { DomainError } from '@pat/shared/errors';
+import { DeciderSpec } from '@pat/shared/testing/decider-spec';
 import {
-  ProjectEvent,
+  MemberAdded,
+  ProjectCreated,
+  ProjectNameReleased,
+  ProjectNameReserved,
+  ProjectNameState,
+  ProjectRole,
   ProjectState,
   decideCreateProject,
   decideReleaseProjectName,
@@ -15,80 +20,100 @@ import {
   initialProjectState,
 } from './project';
 
-const fold = (events: ProjectEvent[], from: ProjectState = initialProjectState) =>
-  events.reduce(evolveProject, from);
-const kindOf = (fn: () => unknown) => {
-  try {
-    fn();
-    return 'none';
-  } catch (error) {
-    return error instanceof DomainError ? error.kind : 'other';
-  }
-};
+/** Every project decision takes a context-free command, each its own: closures below. */
+const projectSpec = DeciderSpec.for({ evolve: evolveProject, initialState: initialProjectState });
+const creating = (name: string) => (state: ProjectState) =>
+  decideCreateProject(state, { projectId: 'p', name });
+const renaming = (name: string) => (state: ProjectState) => decideRenameProject(state, { name });
+const setting =
+  (userId: string, role: ProjectRole, guard: { protectLastAdmin?: boolean } = {}) =>
+  (state: ProjectState) =>
+    decideSetMember(state, { userId, role, ...guard });
+const removing =
+  (userId: string, guard: { protectLastAdmin?: boolean } = {}) =>
+  (state: ProjectState) =>
+    decideRemoveMember(state, { userId, ...guard });
+const added = (userId: string, role: ProjectRole): MemberAdded => ({
+  type: 'MemberAdded',
+  data: { projectId: 'p', userId, role },
+});
 
 describe('project decisions', () => {
-  const created = fold(
-    decideCreateProject(initialProjectState, { projectId: 'p', name: ' Demo ' }),
-  );
+  const created: ProjectCreated = {
+    type: 'ProjectCreated',
+    data: { projectId: 'p', name: 'Demo' },
+  };
 
   it('creates with a trimmed name of 1–30 characters', () => {
-    expect(created).toMatchObject({ exists: true, name: 'Demo' });
-    expect(
-      kindOf(() => decideCreateProject(initialProjectState, { projectId: 'p', name: ' ' })),
-    ).toBe('invalid');
-    expect(
-      kindOf(() =>
-        decideCreateProject(initialProjectState, { projectId: 'p', name: 'x'.repeat(31) }),
-      ),
-    ).toBe('invalid');
-    expect(kindOf(() => decideCreateProject(created, { projectId: 'p', name: 'Again' }))).toBe(
-      'conflict',
-    );
+    const { state } = projectSpec.when(creating(' Demo ')).then([created]);
+    expect(state).toMatchObject({ exists: true, name: 'Demo' });
+    projectSpec.when(creating(' ')).thenThrows('invalid');
+    projectSpec.when(creating('x'.repeat(31))).thenThrows('invalid');
+    projectSpec.given([created]).when(creating('Again')).thenThrows('conflict');
   });
 
   it('renames, and records nothing for the same name', () => {
-    expect(decideRenameProject(created, { name: 'Demo' })).toEqual([]);
-    expect(decideRenameProject(created, { name: 'New' })[0]).toMatchObject({
-      type: 'ProjectRenamed',
-      data: { name: 'New' },
-    });
-    expect(kindOf(() => decideRenameProject(initialProjectState, { name: 'x' }))).toBe('not_found');
+    projectSpec.given([created]).when(renaming('Demo')).thenNothing();
+    projectSpec
+      .given([created])
+      .when(renaming('New'))
+      .thenMatches([{ type: 'ProjectRenamed', data: { name: 'New' } }]);
+    projectSpec.when(renaming('x')).thenThrows('not_found');
   });
 
   it('adds a member, changes the role, ignores the same role, removes', () => {
-    const added = decideSetMember(created, { userId: 'u', role: 'analyst' });
-    expect(added[0].type).toBe('MemberAdded');
-    const withMember = fold(added, created);
-    expect(decideSetMember(withMember, { userId: 'u', role: 'analyst' })).toEqual([]);
-    expect(decideSetMember(withMember, { userId: 'u', role: 'admin' })[0].type).toBe(
-      'MemberRoleChanged',
-    );
-    const removed = decideRemoveMember(withMember, { userId: 'u' });
-    expect(removed[0]).toMatchObject({ type: 'MemberRemoved', data: { role: 'analyst' } });
-    expect(fold(removed, withMember)).toMatchObject({ members: new Map() });
-    expect(kindOf(() => decideRemoveMember(created, { userId: 'u' }))).toBe('not_found');
-    expect(kindOf(() => decideSetMember(created, { userId: 'u', role: 'owner' as never }))).toBe(
-      'invalid',
-    );
+    const adding = projectSpec
+      .given([created])
+      .when(setting('u', 'analyst'))
+      .thenMatches([{ type: 'MemberAdded' }]);
+    const withMember = projectSpec.given([created, ...adding.events]);
+    withMember.when(setting('u', 'analyst')).thenNothing();
+    withMember.when(setting('u', 'admin')).thenMatches([{ type: 'MemberRoleChanged' }]);
+    const removed = withMember
+      .when(removing('u'))
+      .thenMatches([{ type: 'MemberRemoved', data: { role: 'analyst' } }]);
+    expect(removed.state).toMatchObject({ members: new Map() });
+    projectSpec.given([created]).when(removing('u')).thenThrows('not_found');
+    projectSpec
+      .given([created])
+      .when(setting('u', 'owner' as never))
+      .thenThrows('invalid');
   });
 
   it('keeps a last admin when asked to', () => {
-    const soleAdmin = fold(decideSetMember(created, { userId: 'a', role: 'admin' }), created);
+    projectSpec
+      .given([created])
+      .when(setting('a', 'admin'))
+      .then([added('a', 'admin')]);
+    const soleAdmin = projectSpec.given([created, added('a', 'admin')]);
     const guard = { protectLastAdmin: true };
-    expect(kindOf(() => decideRemoveMember(soleAdmin, { userId: 'a', ...guard }))).toBe('conflict');
-    expect(
-      kindOf(() => decideSetMember(soleAdmin, { userId: 'a', role: 'catalog', ...guard })),
-    ).toBe('conflict');
-    expect(decideRemoveMember(soleAdmin, { userId: 'a' })).toHaveLength(1);
-    const twoAdmins = fold(decideSetMember(soleAdmin, { userId: 'b', role: 'admin' }), soleAdmin);
-    expect(decideRemoveMember(twoAdmins, { userId: 'a', ...guard })).toHaveLength(1);
+    soleAdmin.when(removing('a', guard)).thenThrows('conflict');
+    soleAdmin.when(setting('a', 'catalog', guard)).thenThrows('conflict');
+    soleAdmin.when(removing('a')).thenMatches([{ type: 'MemberRemoved' }]);
+    projectSpec
+      .given([created, added('a', 'admin'), added('b', 'admin')])
+      .when(removing('a', guard))
+      .thenMatches([{ type: 'MemberRemoved' }]);
   });
 });
 
 describe('project name reservations', () => {
-  const reserve = (projectId: string, state = initialProjectNameState) =>
-    decideReserveProjectName(state, { nameKey: 'demo', projectId, name: 'Demo' });
-  const held = reserve('p').reduce(evolveProjectName, initialProjectNameState);
+  const nameSpec = DeciderSpec.for({
+    decide: decideReserveProjectName,
+    evolve: evolveProjectName,
+    initialState: initialProjectNameState,
+  });
+  const reserving = (projectId: string) => ({ nameKey: 'demo', projectId, name: 'Demo' });
+  const releasing = (projectId: string) => (state: ProjectNameState) =>
+    decideReleaseProjectName(state, { nameKey: 'demo', projectId });
+  const reserved = (projectId: string): ProjectNameReserved => ({
+    type: 'ProjectNameReserved',
+    data: { nameKey: 'demo', projectId },
+  });
+  const released: ProjectNameReleased = {
+    type: 'ProjectNameReleased',
+    data: { nameKey: 'demo', projectId: 'p' },
+  };
 
   it('keys names ignoring case, surrounding spaces and compatibility forms', () => {
     expect(projectNameKey(' Demo ')).toBe(projectNameKey('DEMO'));
@@ -97,21 +122,33 @@ describe('project name reservations', () => {
   });
 
   it('gives a free name to the first project and refuses it to any other (409)', () => {
-    expect(held).toEqual({ heldBy: 'p' });
-    expect(kindOf(() => reserve('q', held))).toBe('conflict');
+    expect(nameSpec.when(reserving('p')).then([reserved('p')]).state).toEqual({ heldBy: 'p' });
+    nameSpec
+      .given([reserved('p')])
+      .when(reserving('q'))
+      .thenThrows('conflict');
   });
 
   it('lets the holder claim its name again, with no new event', () => {
-    expect(reserve('p', held)).toEqual([]);
+    nameSpec
+      .given([reserved('p')])
+      .when(reserving('p'))
+      .thenNothing();
   });
 
   it('is released by its holder only, and is then free again', () => {
-    expect(decideReleaseProjectName(held, { nameKey: 'demo', projectId: 'q' })).toEqual([]);
-    const released = decideReleaseProjectName(held, { nameKey: 'demo', projectId: 'p' }).reduce(
-      evolveProjectName,
-      held,
-    );
-    expect(released).toEqual({ heldBy: null });
-    expect(reserve('q', released)).toHaveLength(1);
+    nameSpec
+      .given([reserved('p')])
+      .when(releasing('q'))
+      .thenNothing();
+    const release = nameSpec
+      .given([reserved('p')])
+      .when(releasing('p'))
+      .then([released]);
+    expect(release.state).toEqual({ heldBy: null });
+    nameSpec
+      .given([reserved('p'), released])
+      .when(reserving('q'))
+      .then([reserved('q')]);
   });
 });

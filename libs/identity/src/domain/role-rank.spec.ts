@@ -1,5 +1,12 @@
-import { DomainError } from '@pat/shared/errors';
-import { PROJECT_ROLES, ProjectState, decideSetMember, roleRank, widensAccess } from './project';
+import { DeciderSpec } from '@pat/shared/testing/decider-spec';
+import {
+  PROJECT_ROLES,
+  decideSetMember,
+  evolveProject,
+  initialProjectState,
+  roleRank,
+  widensAccess,
+} from './project';
 
 describe('role rank', () => {
   it('orders the roles admin > data_quality > analyst > business > catalog', () => {
@@ -23,48 +30,37 @@ describe('role rank', () => {
 });
 
 describe('setting a member when only narrowing is allowed (a token)', () => {
-  const state: ProjectState = {
-    exists: true,
-    projectId: 'p',
-    name: 'Demo',
-    members: new Map([
-      ['boss', 'admin'],
-      ['ana', 'analyst'],
-    ]),
-  };
-  const refusal = (fn: () => unknown) => {
-    try {
-      fn();
-      return null;
-    } catch (error) {
-      return error instanceof DomainError ? { kind: error.kind, message: error.message } : error;
-    }
-  };
+  const project = DeciderSpec.for({
+    decide: decideSetMember,
+    evolve: evolveProject,
+    initialState: initialProjectState,
+  }).given([
+    { type: 'ProjectCreated', data: { projectId: 'p', name: 'Demo' } },
+    { type: 'MemberAdded', data: { projectId: 'p', userId: 'boss', role: 'admin' } },
+    { type: 'MemberAdded', data: { projectId: 'p', userId: 'ana', role: 'analyst' } },
+  ]);
+  const namingTokens = { kind: 'forbidden', message: expect.stringMatching(/token/i) } as const;
 
   it('lowers a role, and keeps the same role without an event', () => {
-    expect(decideSetMember(state, { userId: 'ana', role: 'catalog', onlyNarrow: true })).toEqual([
-      { type: 'MemberRoleChanged', data: { projectId: 'p', userId: 'ana', role: 'catalog' } },
-    ]);
-    expect(decideSetMember(state, { userId: 'ana', role: 'analyst', onlyNarrow: true })).toEqual(
-      [],
-    );
+    project
+      .when({ userId: 'ana', role: 'catalog', onlyNarrow: true })
+      .then([
+        { type: 'MemberRoleChanged', data: { projectId: 'p', userId: 'ana', role: 'catalog' } },
+      ]);
+    project.when({ userId: 'ana', role: 'analyst', onlyNarrow: true }).thenNothing();
   });
 
   it('refuses adding a member or raising a role, naming why', () => {
-    const adding = refusal(() =>
-      decideSetMember(state, { userId: 'new', role: 'catalog', onlyNarrow: true }),
-    );
-    expect(adding).toEqual({ kind: 'forbidden', message: expect.stringMatching(/token/i) });
-    const raising = refusal(() =>
-      decideSetMember(state, { userId: 'ana', role: 'data_quality', onlyNarrow: true }),
-    );
-    expect(raising).toEqual({ kind: 'forbidden', message: expect.stringMatching(/token/i) });
+    project.when({ userId: 'new', role: 'catalog', onlyNarrow: true }).thenThrows(namingTokens);
+    project
+      .when({ userId: 'ana', role: 'data_quality', onlyNarrow: true })
+      .thenThrows(namingTokens);
   });
 
   it('lets a session add and raise', () => {
-    expect(decideSetMember(state, { userId: 'new', role: 'admin' })).toHaveLength(1);
-    expect(
-      decideSetMember(state, { userId: 'ana', role: 'admin', onlyNarrow: false }),
-    ).toHaveLength(1);
+    project.when({ userId: 'new', role: 'admin' }).thenMatches([{ type: 'MemberAdded' }]);
+    project
+      .when({ userId: 'ana', role: 'admin', onlyNarrow: false })
+      .thenMatches([{ type: 'MemberRoleChanged' }]);
   });
 });

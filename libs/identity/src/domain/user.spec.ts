@@ -1,6 +1,12 @@
 import { DomainError } from '@pat/shared/errors';
+import { DeciderSpec } from '@pat/shared/testing/decider-spec';
 import {
-  UserEvent,
+  UserCreated,
+  UserDeleted,
+  UserState,
+  UserUpdated,
+  UsernameReleased,
+  UsernameReserved,
   decideCreateUser,
   decideDeleteUser,
   decideReleaseUsername,
@@ -31,61 +37,77 @@ const kindOf = (fn: () => unknown) => {
   }
 };
 
-describe('user decisions', () => {
-  const created = (
-    decideCreateUser(initialUserState, { ...profile, passwordHash: 'h' }) as UserEvent[]
-  ).reduce(evolveUser, initialUserState);
+/** Commands are updates; creation and deletion are closures. */
+const userSpec = DeciderSpec.for({
+  decide: decideUpdateUser,
+  evolve: evolveUser,
+  initialState: initialUserState,
+});
+const created: UserCreated = { type: 'UserCreated', data: { ...profile, passwordHash: 'h' } };
+const required = (state: UserState) => state.exists && state.passwordChangeRequired;
 
+describe('user decisions', () => {
   it('normalises usernames for uniqueness ignoring case', () => {
     expect(usernameKey('Alice')).toBe(usernameKey('aLICE'));
     expect(usernameKey('Ａｌｉｃｅ')).toBe('alice');
   });
 
   it('reserves a free name once, and frees it only for its holder', () => {
-    const held = decideReserveUsername(initialUsernameState, {
-      usernameKey: 'a',
-      userId: 'u1',
-    }).reduce(evolveUsername, initialUsernameState);
-    expect(kindOf(() => decideReserveUsername(held, { usernameKey: 'a', userId: 'u2' }))).toBe(
-      'conflict',
-    );
-    expect(decideReleaseUsername(held, { usernameKey: 'a', userId: 'u2' })).toEqual([]);
-    const freed = decideReleaseUsername(held, { usernameKey: 'a', userId: 'u1' }).reduce(
-      evolveUsername,
-      held,
-    );
-    expect(decideReserveUsername(freed, { usernameKey: 'a', userId: 'u2' })).toHaveLength(1);
+    const username = DeciderSpec.for({
+      decide: decideReserveUsername,
+      evolve: evolveUsername,
+      initialState: initialUsernameState,
+    });
+    const reserved: UsernameReserved = {
+      type: 'UsernameReserved',
+      data: { usernameKey: 'a', userId: 'u1' },
+    };
+    const released: UsernameReleased = {
+      type: 'UsernameReleased',
+      data: { usernameKey: 'a', userId: 'u1' },
+    };
+    username.when({ usernameKey: 'a', userId: 'u1' }).then([reserved]);
+    username.given([reserved]).when({ usernameKey: 'a', userId: 'u2' }).thenThrows('conflict');
+    username
+      .given([reserved])
+      .when((state) => decideReleaseUsername(state, { usernameKey: 'a', userId: 'u2' }))
+      .thenNothing();
+    username
+      .given([reserved])
+      .when((state) => decideReleaseUsername(state, { usernameKey: 'a', userId: 'u1' }))
+      .then([released]);
+    username
+      .given([reserved, released])
+      .when({ usernameKey: 'a', userId: 'u2' })
+      .then([{ type: 'UsernameReserved', data: { usernameKey: 'a', userId: 'u2' } }]);
   });
 
   it('updates only what changes, with the password hash only on a password change', () => {
-    expect(decideUpdateUser(created, {})).toEqual([]);
-    expect(decideUpdateUser(created, { isAuditor: false })).toEqual([]);
-    const [event] = decideUpdateUser(created, { name: 'Alice L.', passwordHash: 'h2' });
-    expect(event.data).toEqual({ ...profile, name: 'Alice L.', passwordHash: 'h2' });
-    expect(decideUpdateUser(created, { email: 'a@x.org' })[0].data).not.toHaveProperty(
-      'passwordHash',
-    );
+    const afterCreation = userSpec.given([created]);
+    afterCreation.when({}).thenNothing();
+    afterCreation.when({ isAuditor: false }).thenNothing();
+    afterCreation
+      .when({ name: 'Alice L.', passwordHash: 'h2' })
+      .then([{ type: 'UserUpdated', data: { ...profile, name: 'Alice L.', passwordHash: 'h2' } }]);
+    const [emailChanged] = afterCreation
+      .when({ email: 'a@x.org' })
+      .then([{ type: 'UserUpdated', data: { ...profile, email: 'a@x.org' } }]).events;
+    // then() compares with toEqual, to which a present but undefined property is no difference.
+    expect(emailChanged.data).not.toHaveProperty('passwordHash');
   });
 
   it('refuses self-deletion and removing one’s own admin flag', () => {
-    const admin = evolveUser(created, {
-      type: 'UserUpdated',
-      data: { ...profile, isAdmin: true },
-    });
-    expect(kindOf(() => decideDeleteUser(admin, { userId: 'u1', requestedBy: 'u1' }))).toBe(
-      'forbidden',
-    );
-    expect(kindOf(() => decideUpdateUser(admin, { isAdmin: false, requestedBy: 'u1' }))).toBe(
-      'forbidden',
-    );
-    const deleted = decideDeleteUser(admin, { userId: 'u1', requestedBy: 'u9' }).reduce(
-      evolveUser,
-      admin,
-    );
-    expect(kindOf(() => decideDeleteUser(deleted, { userId: 'u1', requestedBy: 'u9' }))).toBe(
-      'not_found',
-    );
-    expect(kindOf(() => decideUpdateUser(deleted, { name: 'x' }))).toBe('not_found');
+    const madeAdmin: UserUpdated = { type: 'UserUpdated', data: { ...profile, isAdmin: true } };
+    const deleted: UserDeleted = { type: 'UserDeleted', data: { ...profile, isAdmin: true } };
+    const deleting = (requestedBy: string) => (state: UserState) =>
+      decideDeleteUser(state, { userId: 'u1', requestedBy });
+    const admin = userSpec.given([created, madeAdmin]);
+    admin.when(deleting('u1')).thenThrows('forbidden');
+    admin.when({ isAdmin: false, requestedBy: 'u1' }).thenThrows('forbidden');
+    admin.when(deleting('u9')).then([deleted]);
+    const gone = userSpec.given([created, madeAdmin, deleted]);
+    gone.when(deleting('u9')).thenThrows('not_found');
+    gone.when({ name: 'x' }).thenThrows('not_found');
   });
 
   it('requires passwords of 8+ characters without spaces', () => {
@@ -95,34 +117,40 @@ describe('user decisions', () => {
   });
 
   it('records a one-time password only when set; a new password replaces or clears it', () => {
-    const required = (state: ReturnType<typeof evolveUser>) =>
-      state.exists && state.passwordChangeRequired;
-    expect(required(created)).toBe(false);
-    expect(created.exists).toBe(true);
-    const [plain] = decideCreateUser(initialUserState, { ...profile, passwordHash: 'h' });
-    expect(plain.data).not.toHaveProperty('passwordChangeRequired');
+    const plain = userSpec
+      .when((state) => decideCreateUser(state, { ...profile, passwordHash: 'h' }))
+      .then([created]);
+    expect(required(plain.state)).toBe(false);
+    expect(plain.state.exists).toBe(true);
+    expect(plain.events[0].data).not.toHaveProperty('passwordChangeRequired');
 
-    const [oneTime] = decideCreateUser(initialUserState, {
-      ...profile,
-      passwordHash: 'h',
-      passwordChangeRequired: true,
-    });
-    expect(oneTime.data.passwordChangeRequired).toBe(true);
-    const bootstrapped = evolveUser(initialUserState, oneTime);
-    expect(required(bootstrapped)).toBe(true);
+    const oneTime: UserCreated = {
+      type: 'UserCreated',
+      data: { ...profile, passwordHash: 'h', passwordChangeRequired: true },
+    };
+    const bootstrapped = userSpec
+      .when((state) =>
+        decideCreateUser(state, { ...profile, passwordHash: 'h', passwordChangeRequired: true }),
+      )
+      .then([oneTime]);
+    expect(required(bootstrapped.state)).toBe(true);
 
     // A profile change keeps it; the user's own new password clears it; a reset sets it again.
-    const renamed = decideUpdateUser(bootstrapped, { name: 'Root' }).reduce(
-      evolveUser,
-      bootstrapped,
-    );
-    expect(required(renamed)).toBe(true);
-    const [own] = decideUpdateUser(renamed, { passwordHash: 'h2' });
-    expect(own.data).not.toHaveProperty('passwordChangeRequired');
-    const changed = evolveUser(renamed, own);
-    expect(required(changed)).toBe(false);
-    const [reset] = decideUpdateUser(changed, { passwordHash: 'h3', passwordChangeRequired: true });
-    expect(reset.data).toMatchObject({ passwordHash: 'h3', passwordChangeRequired: true });
-    expect(required(evolveUser(changed, reset))).toBe(true);
+    const renamed = userSpec
+      .given([oneTime])
+      .when({ name: 'Root' })
+      .then([{ type: 'UserUpdated', data: { ...profile, name: 'Root' } }]);
+    expect(required(renamed.state)).toBe(true);
+    const own = userSpec
+      .given([oneTime, ...renamed.events])
+      .when({ passwordHash: 'h2' })
+      .thenMatches([{ type: 'UserUpdated', data: { passwordHash: 'h2' } }]);
+    expect(own.events[0].data).not.toHaveProperty('passwordChangeRequired');
+    expect(required(own.state)).toBe(false);
+    const reset = userSpec
+      .given([oneTime, ...renamed.events, ...own.events])
+      .when({ passwordHash: 'h3', passwordChangeRequired: true })
+      .thenMatches([{ data: { passwordHash: 'h3', passwordChangeRequired: true } }]);
+    expect(required(reset.state)).toBe(true);
   });
 });

@@ -1,8 +1,10 @@
 import { DomainError } from '@pat/shared/errors';
+import { DeciderSpec } from '@pat/shared/testing/decider-spec';
 import { DAY_MS } from '@pat/shared/time';
 import {
   CreateToken,
-  TokenEvent,
+  TokenCreated,
+  TokenRevoked,
   TokenState,
   decideCreateToken,
   decideRevokeToken,
@@ -13,6 +15,7 @@ import {
   DEFAULT_TOKEN_POLICY,
   decideChangeTokenPolicy,
   effectiveExpiry,
+  evolveTokenPolicy,
   lifetimePresets,
   tokenStatus,
 } from './token-policy';
@@ -26,125 +29,80 @@ const create = (lifetime: CreateToken['lifetime'], name = 'ci'): CreateToken => 
   tokenHash: 'h'.repeat(64),
   tokenHint: 'tgp_…abcd',
 });
-const fold = (events: TokenEvent[]): TokenState => events.reduce(evolveToken, initialTokenState);
-const kindOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (error) {
-    return error instanceof DomainError ? [error.kind, error.field] : ['other'];
-  }
-  return ['none'];
+const createdFor = (expiresAt: string): TokenCreated => ({
+  type: 'TokenCreated',
+  data: {
+    tokenId: 't1',
+    userId: 'u1',
+    name: 'ci',
+    tokenHash: 'h'.repeat(64),
+    tokenHint: 'tgp_…abcd',
+    createdAt: '2026-01-01T00:00:00.000Z',
+    expiresAt,
+  },
+});
+/** What create({ expiresInDays: 1 }) records at `now`. */
+const created = createdFor('2026-01-02T00:00:00.000Z');
+const revokedByOwner: TokenRevoked = {
+  type: 'TokenRevoked',
+  data: { tokenId: 't1', userId: 'u1', revokedAt: '2026-01-01T00:00:00.000Z', reason: 'user' },
 };
+const tokenSpec = DeciderSpec.for({ evolve: evolveToken, initialState: initialTokenState });
 
 describe('token decisions', () => {
   const policy = DEFAULT_TOKEN_POLICY;
+  const creating = (command: CreateToken, context = { now, policy }) =>
+    tokenSpec.when((state) => decideCreateToken(state, command, context));
 
   it('creates a token expiring after the requested days, with the clock given', () => {
-    const [event] = decideCreateToken(initialTokenState, create({ expiresInDays: 30 }), {
-      now,
-      policy,
-    });
-    expect(event).toEqual({
-      type: 'TokenCreated',
-      data: {
-        tokenId: 't1',
-        userId: 'u1',
-        name: 'ci',
-        tokenHash: 'h'.repeat(64),
-        tokenHint: 'tgp_…abcd',
-        createdAt: '2026-01-01T00:00:00.000Z',
-        expiresAt: '2026-01-31T00:00:00.000Z',
-      },
-    });
+    creating(create({ expiresInDays: 30 })).then([createdFor('2026-01-31T00:00:00.000Z')]);
   });
 
   it('accepts an instant within the maximum and refuses one beyond it or in the past', () => {
-    const ok = decideCreateToken(
-      initialTokenState,
-      create({ expiresAt: '2026-12-31T00:00:00.000Z' }),
-      { now, policy },
-    );
-    expect(ok[0].data.expiresAt).toBe('2026-12-31T00:00:00.000Z');
-    expect(
-      kindOf(() =>
-        decideCreateToken(initialTokenState, create({ expiresAt: '2027-01-02T00:00:00Z' }), {
-          now,
-          policy,
-        }),
-      ),
-    ).toEqual(['invalid', 'expiresAt']);
-    expect(
-      kindOf(() =>
-        decideCreateToken(initialTokenState, create({ expiresAt: '2025-12-31T00:00:00Z' }), {
-          now,
-          policy,
-        }),
-      ),
-    ).toEqual(['invalid', 'expiresAt']);
+    creating(create({ expiresAt: '2026-12-31T00:00:00.000Z' })).thenMatches([
+      { data: { expiresAt: '2026-12-31T00:00:00.000Z' } },
+    ]);
+    creating(create({ expiresAt: '2027-01-02T00:00:00Z' })).thenThrows({
+      kind: 'invalid',
+      field: 'expiresAt',
+    });
+    creating(create({ expiresAt: '2025-12-31T00:00:00Z' })).thenThrows({
+      kind: 'invalid',
+      field: 'expiresAt',
+    });
   });
 
   it('refuses lifetimes over the policy, blank names and a second creation', () => {
     const small = { maxLifetimeDays: 30 };
-    expect(
-      kindOf(() =>
-        decideCreateToken(initialTokenState, create({ expiresInDays: 31 }), { now, policy: small }),
-      ),
-    ).toEqual(['invalid', 'expiresInDays']);
-    expect(
-      kindOf(() =>
-        decideCreateToken(initialTokenState, create({ expiresInDays: 1 }, '  '), { now, policy }),
-      ),
-    ).toEqual(['invalid', 'name']);
-    const created = fold(
-      decideCreateToken(initialTokenState, create({ expiresInDays: 1 }), { now, policy }),
-    );
-    expect(
-      kindOf(() => decideCreateToken(created, create({ expiresInDays: 1 }), { now, policy })),
-    ).toEqual(['conflict', undefined]);
+    creating(create({ expiresInDays: 31 }), { now, policy: small }).thenThrows({
+      kind: 'invalid',
+      field: 'expiresInDays',
+    });
+    creating(create({ expiresInDays: 1 }, '  ')).thenThrows({ kind: 'invalid', field: 'name' });
+    creating(create({ expiresInDays: 1 })).then([created]);
+    tokenSpec
+      .given([created])
+      .when((state) => decideCreateToken(state, create({ expiresInDays: 1 }), { now, policy }))
+      .thenThrows({ kind: 'conflict', field: undefined });
   });
 
   it('revokes once: a second revoke conflicts, a stranger gets not-found', () => {
-    const created = fold(
-      decideCreateToken(initialTokenState, create({ expiresInDays: 1 }), { now, policy }),
-    );
-    const revoked = decideRevokeToken(
-      created,
-      { tokenId: 't1', ownerId: 'u1', reason: 'user' },
-      {
-        now,
-      },
-    );
-    expect(revoked[0].data).toEqual({
-      tokenId: 't1',
-      userId: 'u1',
-      revokedAt: '2026-01-01T00:00:00.000Z',
-      reason: 'user',
-    });
-    const after = revoked.reduce(evolveToken, created);
-    expect(
-      kindOf(() =>
-        decideRevokeToken(after, { tokenId: 't1', ownerId: 'u1', reason: 'user' }, { now }),
-      ),
-    ).toEqual(['conflict', undefined]);
-    expect(
-      kindOf(() =>
-        decideRevokeToken(created, { tokenId: 't1', ownerId: 'u2', reason: 'user' }, { now }),
-      ),
-    ).toEqual(['not_found', undefined]);
-    expect(
-      decideRevokeToken(created, { tokenId: 't1', ownerId: null, reason: 'admin' }, { now }),
-    ).toHaveLength(1);
-    expect(
-      kindOf(() =>
-        decideRevokeToken(
-          initialTokenState,
-          { tokenId: 't1', ownerId: null, reason: 'admin' },
-          {
-            now,
-          },
-        ),
-      ),
-    ).toEqual(['not_found', undefined]);
+    const revoking = (ownerId: string | null, reason: 'user' | 'admin') => (state: TokenState) =>
+      decideRevokeToken(state, { tokenId: 't1', ownerId, reason }, { now });
+    tokenSpec.given([created]).when(revoking('u1', 'user')).then([revokedByOwner]);
+    tokenSpec
+      .given([created, revokedByOwner])
+      .when(revoking('u1', 'user'))
+      .thenThrows({ kind: 'conflict', field: undefined });
+    tokenSpec
+      .given([created])
+      .when(revoking('u2', 'user'))
+      .thenThrows({ kind: 'not_found', field: undefined });
+    tokenSpec
+      .given([created])
+      .when(revoking(null, 'admin'))
+      .thenMatches([{ type: 'TokenRevoked' }]);
+    tokenSpec.when(revoking(null, 'admin')).thenThrows({ kind: 'not_found', field: undefined });
   });
 });
 
@@ -183,14 +141,19 @@ describe('token policy', () => {
   });
 
   it('changes the maximum within 1–3650 and records nothing when unchanged', () => {
-    expect(decideChangeTokenPolicy(DEFAULT_TOKEN_POLICY, { maxLifetimeDays: 90 })).toEqual([
-      { type: 'TokenPolicyChanged', data: { maxLifetimeDays: 90 } },
-    ]);
-    expect(decideChangeTokenPolicy(DEFAULT_TOKEN_POLICY, { maxLifetimeDays: 365 })).toEqual([]);
+    const tokenPolicy = DeciderSpec.for({
+      decide: decideChangeTokenPolicy,
+      evolve: evolveTokenPolicy,
+      initialState: DEFAULT_TOKEN_POLICY,
+    });
+    tokenPolicy
+      .when({ maxLifetimeDays: 90 })
+      .then([{ type: 'TokenPolicyChanged', data: { maxLifetimeDays: 90 } }]);
+    tokenPolicy.when({ maxLifetimeDays: 365 }).thenNothing();
     for (const bad of [0, 3651, 1.5, Number.NaN]) {
-      expect(() => decideChangeTokenPolicy(DEFAULT_TOKEN_POLICY, { maxLifetimeDays: bad })).toThrow(
-        DomainError,
-      );
+      tokenPolicy
+        .when({ maxLifetimeDays: bad })
+        .thenThrows((error) => error instanceof DomainError);
     }
   });
 });
