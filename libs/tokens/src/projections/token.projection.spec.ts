@@ -262,3 +262,70 @@ describe('token projection: through the embedded read model', () => {
 function apply(readModel: ReadModel, events: Parameters<typeof projectTokenEvents>[0][]) {
   return readModel.applyEvents(events.map((event) => projectEvent([projectTokenEvents], event)));
 }
+
+describe('token projection: usage events in the token_usage-<id> stream', () => {
+  const usageStream = `token_usage-${tokenId}`;
+
+  it('sets the last use as a usage change, guarded by the usage stream’s revision', () => {
+    const used = recordedEvent({
+      streamName: usageStream,
+      revision: 7,
+      type: 'TokenUsed',
+      data: usedData,
+    });
+    expect(projectTokenEvents(used)).toEqual([
+      {
+        collection: 'tokenUsage',
+        id: tokenId,
+        revision: 7,
+        set: {
+          lastUsedAt: usedData.usedAt,
+          lastUsedIp: usedData.ip,
+          lastUsedUserAgent: usedData.userAgent,
+        },
+      },
+    ]);
+  });
+
+  it('changes no document for TokenRejected', () => {
+    const rejected = recordedEvent({
+      streamName: usageStream,
+      revision: 0,
+      type: 'TokenRejected',
+      data: rejectedData,
+    });
+    expect(projectTokenEvents(rejected)).toEqual([]);
+  });
+
+  it('shows, in one batch, the creation and the uses that follow it; the decision revision stays', async () => {
+    const readModel = new SqliteReadModel({ filename: ':memory:' });
+    try {
+      const later = { ...usedData, usedAt: '2026-01-06T00:00:00.000Z', userAgent: 'ci/2' };
+      // Log order: created, used, revoked, used — the usage stream's events interleaved.
+      await apply(readModel, [
+        recordedEvent({ streamName: stream, revision: 0, type: 'TokenCreated', data: createdData }),
+        recordedEvent({ streamName: usageStream, revision: 0, type: 'TokenUsed', data: usedData }),
+        recordedEvent({ streamName: stream, revision: 1, type: 'TokenRevoked', data: revokedData }),
+        recordedEvent({ streamName: usageStream, revision: 1, type: 'TokenUsed', data: later }),
+      ]);
+      const expected = {
+        ...newTokenDocument,
+        lastUsedAt: later.usedAt,
+        lastUsedIp: later.ip,
+        lastUsedUserAgent: 'ci/2',
+        revokedAt: revokedData.revokedAt,
+        revokedReason: 'admin',
+        revision: 1,
+        usageRevision: 1,
+      };
+      expect(await readModel.findTokenById(tokenId)).toEqual(expected);
+      // The first use delivered again is behind the usage stream: nothing changes.
+      await apply(readModel, [
+        recordedEvent({ streamName: usageStream, revision: 0, type: 'TokenUsed', data: usedData }),
+      ]);
+      expect(await readModel.findTokenById(tokenId)).toEqual(expected);
+    } finally {
+      await readModel.close();
+    }
+  });
+});
