@@ -1394,7 +1394,50 @@ function renderReport(
   ].join('\n');
 }
 
-main().then(
+/**
+ * `BENCH_ONLY=auth`: only contenders 1 and 2 (no authentication vs the bearer guard, embedded
+ * read model) on one server, with the full run's rounds (or --quick's); prints the table and
+ * writes no report. For checking a change to the guard without the 10-minute run.
+ */
+async function authComparison(settings: Settings): Promise<void> {
+  const root = mkdtempSync(join(tmpdir(), 'pat-bench-'));
+  const secrets: Secrets = { jwtSecret: randomBytes(32).toString('hex'), apiKey: 'unused' };
+  const server = startNestServer('nest-embedded', join(root, 'embedded'), {}, secrets);
+  let loader: Loader | null = null;
+  try {
+    loader = await Loader.start();
+    const embedded = await ready('nest-embedded', server, join(root, 'embedded'));
+    const pat = await createToken(embedded, await signIn(embedded));
+    const route = (path: string) => `${embedded.origin}${API}/bench/${path}`;
+    const headers = { authorization: `Bearer ${pat.token}` };
+    await expectStatus('none', route('none'), {}, 200);
+    await expectStatus('pat', route('pat'), headers, 200);
+    const pid = server.pid;
+    const targets: Target[] = [
+      { key: '1', label: 'no authentication', url: route('none'), pid, headers: {} },
+      { key: '2', label: 'bearer guard, embedded', url: route('pat'), pid, headers },
+    ];
+    log(`auth only: 2 targets × ${settings.rounds} rounds × ${settings.seconds} s`);
+    const runs = await alternate(
+      loader,
+      targets,
+      settings.rounds,
+      settings.seconds,
+      settings.warmupSeconds,
+      settings.connections,
+    );
+    process.stdout.write(`\n${contenderTable(rows(runs, targets, '1'))}\n`);
+  } finally {
+    await loader?.stop().catch(() => undefined);
+    await server.stop(3000).catch(() => undefined);
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+const only = process.env.BENCH_ONLY;
+if (only !== undefined && only !== 'auth') fail(`BENCH_ONLY=${only}: only "auth" is known`);
+
+(only === 'auth' ? authComparison(SETTINGS) : main()).then(
   () => process.exit(),
   (error: unknown) => {
     process.stderr.write(
