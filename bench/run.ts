@@ -217,6 +217,13 @@ interface Secrets {
   readonly apiKey: string;
 }
 
+function newSecrets(): Secrets {
+  return {
+    jwtSecret: randomBytes(32).toString('hex'),
+    apiKey: `bk_${randomBytes(6).toString('hex')}_${randomBytes(18).toString('hex')}`,
+  };
+}
+
 /** The machine's state: other work on it shows in the numbers, so the report says how busy it was. */
 function machineLoad(): string {
   let pressure = '';
@@ -541,10 +548,7 @@ async function main(): Promise<void> {
   let loader: Loader | null = null;
 
   try {
-    const secrets: Secrets = {
-      jwtSecret: randomBytes(32).toString('hex'),
-      apiKey: `bk_${randomBytes(6).toString('hex')}_${randomBytes(18).toString('hex')}`,
-    };
+    const secrets = newSecrets();
 
     // -- servers: all start at once, then wait ------------------------------------------------
     log('starting servers (each in its own process)');
@@ -1401,8 +1405,7 @@ function renderReport(
  */
 async function authComparison(settings: Settings): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'pat-bench-'));
-  const secrets: Secrets = { jwtSecret: randomBytes(32).toString('hex'), apiKey: 'unused' };
-  const server = startNestServer('nest-embedded', join(root, 'embedded'), {}, secrets);
+  const server = startNestServer('nest-embedded', join(root, 'embedded'), {}, newSecrets());
   let loader: Loader | null = null;
   try {
     loader = await Loader.start();
