@@ -1054,7 +1054,7 @@ async function profileSection(
 ): Promise<string> {
   const inclusiveNames = [
     'canActivate',
-    'runStrategy',
+    'authenticateRequest',
     'authenticate',
     'verify',
     'findTokenCredential',
