@@ -217,6 +217,13 @@ interface Secrets {
   readonly apiKey: string;
 }
 
+function newSecrets(): Secrets {
+  return {
+    jwtSecret: randomBytes(32).toString('hex'),
+    apiKey: `bk_${randomBytes(6).toString('hex')}_${randomBytes(18).toString('hex')}`,
+  };
+}
+
 /** The machine's state: other work on it shows in the numbers, so the report says how busy it was. */
 function machineLoad(): string {
   let pressure = '';
@@ -541,10 +548,7 @@ async function main(): Promise<void> {
   let loader: Loader | null = null;
 
   try {
-    const secrets: Secrets = {
-      jwtSecret: randomBytes(32).toString('hex'),
-      apiKey: `bk_${randomBytes(6).toString('hex')}_${randomBytes(18).toString('hex')}`,
-    };
+    const secrets = newSecrets();
 
     // -- servers: all start at once, then wait ------------------------------------------------
     log('starting servers (each in its own process)');
@@ -1050,7 +1054,7 @@ async function profileSection(
 ): Promise<string> {
   const inclusiveNames = [
     'canActivate',
-    'runStrategy',
+    'authenticateRequest',
     'authenticate',
     'verify',
     'findTokenCredential',
@@ -1394,7 +1398,49 @@ function renderReport(
   ].join('\n');
 }
 
-main().then(
+/**
+ * `BENCH_ONLY=auth`: only contenders 1 and 2 (no authentication vs the bearer guard, embedded
+ * read model) on one server, with the full run's rounds (or --quick's); prints the table and
+ * writes no report. For checking a change to the guard without the 10-minute run.
+ */
+async function authComparison(settings: Settings): Promise<void> {
+  const root = mkdtempSync(join(tmpdir(), 'pat-bench-'));
+  const server = startNestServer('nest-embedded', join(root, 'embedded'), {}, newSecrets());
+  let loader: Loader | null = null;
+  try {
+    loader = await Loader.start();
+    const embedded = await ready('nest-embedded', server, join(root, 'embedded'));
+    const pat = await createToken(embedded, await signIn(embedded));
+    const route = (path: string) => `${embedded.origin}${API}/bench/${path}`;
+    const headers = { authorization: `Bearer ${pat.token}` };
+    await expectStatus('none', route('none'), {}, 200);
+    await expectStatus('pat', route('pat'), headers, 200);
+    const pid = server.pid;
+    const targets: Target[] = [
+      { key: '1', label: 'no authentication', url: route('none'), pid, headers: {} },
+      { key: '2', label: 'bearer guard, embedded', url: route('pat'), pid, headers },
+    ];
+    log(`auth only: 2 targets × ${settings.rounds} rounds × ${settings.seconds} s`);
+    const runs = await alternate(
+      loader,
+      targets,
+      settings.rounds,
+      settings.seconds,
+      settings.warmupSeconds,
+      settings.connections,
+    );
+    process.stdout.write(`\n${contenderTable(rows(runs, targets, '1'))}\n`);
+  } finally {
+    await loader?.stop().catch(() => undefined);
+    await server.stop(3000).catch(() => undefined);
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+const only = process.env.BENCH_ONLY;
+if (only !== undefined && only !== 'auth') fail(`BENCH_ONLY=${only}: only "auth" is known`);
+
+(only === 'auth' ? authComparison(SETTINGS) : main()).then(
   () => process.exit(),
   (error: unknown) => {
     process.stderr.write(

@@ -10,7 +10,6 @@ import type { AddressInfo } from 'node:net';
 import type Database from 'better-sqlite3';
 import type { Request } from 'express';
 import { BearerStrategy, TokenAuthenticator } from '@pat/auth';
-import { runStrategy } from '@pat/auth/run-strategy';
 import { READ_MODEL, ReadModel } from '@pat/read-model';
 import { loadConfig } from '@pat/shared';
 import { hashToken, isWellFormedToken } from '@pat/tokens/domain';
@@ -74,8 +73,8 @@ async function main(): Promise<HotPathStep[]> {
       () => authenticator.authenticate(token),
     ],
     [
-      'runStrategy(BearerStrategy) (the above + header parsing + usage trail)',
-      () => runStrategy(strategy, request),
+      'BearerStrategy.authenticateRequest, through passport (the above + header parsing + usage trail)',
+      () => strategy.authenticateRequest(request),
     ],
   ];
   if (db) {

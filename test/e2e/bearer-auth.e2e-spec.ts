@@ -1,5 +1,7 @@
+import { BearerStrategy } from '@pat/auth';
 import { READ_MODEL, ReadModel } from '@pat/read-model';
 import { checksumOf } from '@pat/tokens';
+import type { Request } from 'express';
 import { API, TestApp, bearer, createToken, signIn, startTestApp } from '../support/test-app';
 
 /** RFC 6750 behaviour of the bearer strategy and the global guard. */
@@ -73,6 +75,31 @@ describe('Bearer authentication', () => {
   it('accepts the scheme name in any case', async () => {
     await t.http().get(`${API}/me`).set('Authorization', `bearer ${token}`).expect(200);
   });
+
+  it('keeps checks in flight together apart: each request gets its own outcome', async () => {
+    // Passport's callback is built once and shared by all requests. Over HTTP one request's
+    // check ends before the next arrives (the embedded read model answers at once), so the
+    // strategy is driven directly: every request enters passport before any lookup answers. An
+    // answer given to the wrong request leaves another one waiting: hence the short timeout.
+    const doomed = await createToken(t, admin, { name: 'doomed', expiresInDays: 30 });
+    await t.http().post(`${API}/me/tokens/${doomed.id}/revoke`).set('Cookie', admin).expect(200);
+    const body = 'B'.repeat(30);
+    const cases: Array<[string, object]> = [
+      [`Bearer ${token}`, { kind: 'accepted', principal: { username: 'admin' } }],
+      [`Bearer ${doomed.token}`, { kind: 'rejected', reason: 'revoked' }],
+      [`Bearer tgp_${body}${checksumOf(body)}`, { kind: 'rejected', reason: 'invalid' }],
+      ['Basic YWRtaW46cGFzc3dvcmQ=', { kind: 'missing' }],
+      ['Bearer a b', { kind: 'malformed' }],
+    ];
+    const sent = Array.from({ length: 30 }, (_, i) => cases[(i * 3) % cases.length]);
+    const strategy = t.app.get(BearerStrategy);
+    const results = await Promise.all(
+      sent.map(([authorization]) =>
+        strategy.authenticateRequest({ headers: { authorization } } as unknown as Request),
+      ),
+    );
+    results.forEach((result, i) => expect(result).toMatchObject(sent[i][1]));
+  }, 10_000);
 
   it('does not accept a token from the query string or the body', async () => {
     await t.http().get(`${API}/me?access_token=${token}`).expect(401);

@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, ForbiddenException, Injectable } from '@
 import { Reflector } from '@nestjs/core';
 import { StoreHealth } from '@pat/application';
 import type { Request, Response } from 'express';
-import { BearerChallengeException, describeRejection } from './bearer-challenge';
+import { BearerChallengeException } from './bearer-challenge';
 import { BearerStrategy } from './bearer.strategy';
 import {
   ADMIN_ONLY,
@@ -16,7 +16,6 @@ import {
 import type { Principal } from './principal';
 import { FailureLimiter } from './rate-limit/failure-limiter';
 import { clientKey } from './client-address';
-import { StrategyOutcome, runStrategy } from './run-strategy';
 import { SESSION_COOKIE, SessionService } from './session/session.service';
 
 export const TOKEN_CANNOT_WIDEN =
@@ -37,25 +36,6 @@ export const PASSWORD_CHANGE_REQUIRED = {
   error: 'password_change_required',
   message: 'Set a new password first (PUT /api/v1/me/password)',
 } as const;
-
-/**
- * The strategy's outcome as the caller's principal or the RFC 6750 answer: 400 for a malformed
- * header, 401 with the strategy's challenge (and why) for a bad token. (The stock
- * @nestjs/passport guard would turn them all into a bare 401.)
- */
-function principalFrom(outcome: StrategyOutcome): Principal {
-  if (outcome.kind === 'success') return outcome.user as Principal;
-  if (outcome.kind === 'error') {
-    throw outcome.error instanceof Error
-      ? outcome.error
-      : new Error('Bearer authentication failed');
-  }
-  if (outcome.status === 400) throw BearerChallengeException.invalidRequest();
-  const challenge = outcome.challenge ?? '';
-  if (!/error="invalid_token"/.test(challenge)) throw BearerChallengeException.missing();
-  const description = /error_description="([^"]*)"/.exec(challenge)?.[1];
-  throw BearerChallengeException.invalidToken(description ?? describeRejection('invalid'));
-}
 
 /**
  * The global guard: every route needs a caller unless marked @Public(). A request with an
@@ -91,7 +71,16 @@ export class AuthenticationGuard implements CanActivate {
         if (authorization.trim() === '' || authorizationHeaderCount(request) > 1) {
           throw BearerChallengeException.invalidRequest();
         }
-        request.user = principalFrom(await runStrategy(this.bearer, request));
+        const result = await this.bearer.authenticateRequest(request);
+        if (result.kind === 'unavailable') {
+          throw result.error instanceof Error
+            ? result.error
+            : new Error('Bearer authentication failed');
+        }
+        // 400 for a malformed header, 401 with why for a bad token (RFC 6750); the stock
+        // @nestjs/passport guard would answer them all with a bare 401.
+        if (result.kind !== 'accepted') throw BearerChallengeException.of(result);
+        request.user = result.principal;
         // Again after the read: the read model may have fallen behind while it answered.
         this.stores.assertStillAvailable(epoch);
       } catch (error) {

@@ -1,14 +1,21 @@
 import { HttpException } from '@nestjs/common';
+import type { TokenRejection } from './token-authenticator';
 
 export const REALM = 'api';
 
-const DESCRIPTIONS = {
+const DESCRIPTIONS: Record<TokenRejection, string> = {
   invalid: 'The access token is invalid',
   expired: 'The access token expired',
   revoked: 'The access token was revoked',
-} as const;
+};
 
-export const describeRejection = (reason: keyof typeof DESCRIPTIONS) => DESCRIPTIONS[reason];
+/** Why a bearer attempt failed, as the guard gets it from the strategy. */
+export type BearerFailure =
+  /** No bearer credentials (no token, or another scheme). */
+  | { readonly kind: 'missing' }
+  /** An Authorization header that is not `Bearer <token>`. */
+  | { readonly kind: 'malformed' }
+  | { readonly kind: 'rejected'; readonly reason: TokenRejection };
 
 /**
  * A failed authentication, answered per RFC 6750 §3: the status, the WWW-Authenticate challenge,
@@ -24,6 +31,13 @@ export class BearerChallengeException extends HttpException {
     super({ statusCode: status, error, message }, status);
   }
 
+  /** The one place a bearer failure becomes its status and challenge. */
+  static of(failure: BearerFailure): BearerChallengeException {
+    if (failure.kind === 'rejected') return BearerChallengeException.rejected(failure.reason);
+    if (failure.kind === 'malformed') return BearerChallengeException.invalidRequest();
+    return BearerChallengeException.missing();
+  }
+
   /** No credentials at all: a bare challenge, no error code (RFC 6750 §3.1). */
   static missing(): BearerChallengeException {
     return new BearerChallengeException(
@@ -34,7 +48,8 @@ export class BearerChallengeException extends HttpException {
     );
   }
 
-  static invalidToken(description: string): BearerChallengeException {
+  static rejected(reason: TokenRejection): BearerChallengeException {
+    const description = DESCRIPTIONS[reason];
     return new BearerChallengeException(
       401,
       `Bearer realm="${REALM}", error="invalid_token", error_description="${description}"`,

@@ -2,33 +2,63 @@ import { Injectable } from '@nestjs/common';
 import type { RequestOrigin } from '@pat/tokens/domain';
 import { TokenUsageRecorder } from '@pat/tokens/usage/token-usage-recorder';
 import type { Request } from 'express';
+import passport from 'passport';
 import { Strategy, VerifyFunctionWithRequest } from 'passport-http-bearer';
 import { AuthenticationOutcomes } from './authentication-outcomes';
-import { REALM, describeRejection } from './bearer-challenge';
+import { BearerFailure, REALM } from './bearer-challenge';
 import { clientAddress } from './client-address';
 import { requestIdOf } from './decorators';
 import type { Principal } from './principal';
-import { TokenAuthentication, TokenAuthenticator } from './token-authenticator';
+import { TokenAuthentication, TokenAuthenticator, TokenRejection } from './token-authenticator';
+
+/** What a bearer check comes to, for the guard: nothing to parse out of a challenge. */
+export type BearerResult =
+  | { readonly kind: 'accepted'; readonly principal: Principal }
+  | BearerFailure
+  | { readonly kind: 'unavailable'; readonly error: unknown };
 
 /**
- * What the strategy gets to see of a request: the Authorization header, and where the request
- * came from for the usage trail (worked out only when a use is recorded). passport-http-bearer
- * also reads `access_token` from the query string and the body; tokens there end up in logs and
- * browser history, so it never sees them.
+ * What passport and the strategy get to see of a request: the Authorization header, and where
+ * the request came from for the usage trail (worked out only when a use is recorded).
+ * passport-http-bearer also reads `access_token` from the query string and the body; tokens there
+ * end up in logs and browser history, so it never sees them. Passport also hangs its `logIn`
+ * and the like on this object (unused: with a custom callback it logs nobody in), not on the
+ * Express request.
  */
-interface HeaderOnlyRequest {
+interface BearerRequest {
   readonly headers: { readonly authorization?: string };
   readonly source: Request;
+  /** Why verify refused the token: passport hands the callback only a challenge string. */
+  rejection: TokenRejection | null;
+  readonly settle: (result: BearerResult) => void;
 }
 
-type Verified = (error: unknown, user?: Principal | false, description?: string) => void;
+type Verified = (error: unknown, user?: Principal | false) => void;
+type Middleware = (
+  request: BearerRequest,
+  response: unknown,
+  next: (error?: unknown) => void,
+) => void;
+
+const NAME = 'bearer';
 
 /**
- * The Passport bearer strategy (passport-http-bearer) shared by REST and MCP; the global guard
- * runs it (see runStrategy). Its verify step is the token check against the read model.
+ * The Passport bearer strategy (passport-http-bearer) shared by REST and MCP, and the Passport
+ * that runs it: an Authenticator of its own (not the global one) with this strategy as
+ * 'bearer', and its `authenticate()` middleware built once, with a custom callback and no
+ * session. The verify step is the token check against the read model.
  */
 @Injectable()
 export class BearerStrategy extends Strategy<VerifyFunctionWithRequest> {
+  private readonly middleware: Middleware;
+  /**
+   * The request passport is answering. The callback is built once and shared, so it cannot
+   * close over a request; but passport calls it synchronously from within the call that entered
+   * it: the middleware (no token, a malformed header: passport-http-bearer fails at once) or
+   * verify's `done`. Each of those two sets this around its call.
+   */
+  private answering: BearerRequest | null = null;
+
   constructor(
     private readonly authenticator: TokenAuthenticator,
     private readonly usage: TokenUsageRecorder,
@@ -37,38 +67,75 @@ export class BearerStrategy extends Strategy<VerifyFunctionWithRequest> {
     // `this` does not exist until super() returns; the callback only runs after that.
     const strategy: { self?: BearerStrategy } = {};
     const verify: VerifyFunctionWithRequest = (request, token, done) =>
-      strategy.self!.verify(request as unknown as HeaderOnlyRequest, token, done as Verified);
+      strategy.self!.verify(request as unknown as BearerRequest, token, done as Verified);
     super({ realm: REALM, passReqToCallback: true }, verify);
     strategy.self = this;
+    const framework = new passport.Authenticator().use(NAME, this);
+    this.middleware = framework.authenticate(
+      NAME,
+      { session: false },
+      (error: unknown, user?: Principal | false, _challenge?: unknown, status?: number) =>
+        this.answered(error, user, status),
+    ) as Middleware;
   }
 
-  override authenticate(request: Request, options?: object): void {
-    const headerOnly: HeaderOnlyRequest = {
-      headers: { authorization: request.headers.authorization },
-      source: request,
-    };
-    super.authenticate(headerOnly as unknown as Request, options);
+  /** Runs the strategy on one request through passport. */
+  authenticateRequest(source: Request): Promise<BearerResult> {
+    return new Promise((settle) => {
+      const request: BearerRequest = {
+        headers: { authorization: source.headers.authorization },
+        source,
+        rejection: null,
+        settle,
+      };
+      try {
+        // pass() (never called by this strategy) would be next(): nobody authenticated.
+        this.answeringFor(request, () =>
+          this.middleware(request, source.res, (error) => this.answered(error, false)),
+        );
+      } catch (error) {
+        settle({ kind: 'unavailable', error });
+      }
+    });
   }
 
-  /** The principal, or false and why so that the challenge says it (RFC 6750). */
-  private verify(request: HeaderOnlyRequest, token: string, done: Verified): void {
+  private answeringFor(request: BearerRequest, call: () => void): void {
+    const outer = this.answering;
+    this.answering = request;
+    try {
+      call();
+    } finally {
+      this.answering = outer;
+    }
+  }
+
+  /** Passport's custom callback, for success, fail(challenge, status) and error alike. */
+  private answered(error: unknown, user?: Principal | false, status?: number): void {
+    const request = this.answering!;
+    if (error) request.settle({ kind: 'unavailable', error });
+    else if (user) request.settle({ kind: 'accepted', principal: user });
+    else if (request.rejection) request.settle({ kind: 'rejected', reason: request.rejection });
+    // passport-http-bearer fails with 400 for a header that is not two words, otherwise 401.
+    else request.settle({ kind: status === 400 ? 'malformed' : 'missing' });
+  }
+
+  /** The principal, or false with the reason left on the request. */
+  private verify(request: BearerRequest, token: string, done: Verified): void {
     this.authenticator
       .authenticate(token)
-      .then((result) => this.judge(result, request.source))
+      .then((result) => this.judge(result, request))
       // Exactly one call to done, whatever fails: a strategy that never answers hangs the request.
       .then(
-        (judged) => done(null, judged.principal, judged.description),
+        (principal) => this.answeringFor(request, () => done(null, principal)),
         (error: unknown) => {
           this.outcomes.record('unavailable');
-          done(error);
+          this.answeringFor(request, () => done(error));
         },
       );
   }
 
-  private judge(
-    result: TokenAuthentication,
-    source: Request,
-  ): { principal: Principal | false; description?: string } {
+  private judge(result: TokenAuthentication, request: BearerRequest): Principal | false {
+    const source = request.source;
     const context = (userId: string | null, tokenId: string) => ({
       actor: { userId, via: 'token' as const, tokenId },
       requestId: requestIdOf(source),
@@ -81,7 +148,7 @@ export class BearerStrategy extends Strategy<VerifyFunctionWithRequest> {
         () => originOf(source),
         () => context(userId, tokenId),
       );
-      return { principal: result.principal };
+      return result.principal;
     }
     if (result.token && result.reason !== 'invalid') {
       // A refused token still being tried is the auditors' signal of a leak.
@@ -93,7 +160,8 @@ export class BearerStrategy extends Strategy<VerifyFunctionWithRequest> {
         () => context(null, tokenId),
       );
     }
-    return { principal: false, description: describeRejection(result.reason) };
+    request.rejection = result.reason;
+    return false;
   }
 }
 
