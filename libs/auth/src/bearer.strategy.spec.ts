@@ -1,3 +1,4 @@
+import type { Request } from 'express';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { CommandRunner, ProjectionRunner } from '@pat/application';
 import { RecordedEvent, SqliteEventStore } from '@pat/event-store';
@@ -20,7 +21,6 @@ import { tokenAggregate } from '@pat/tokens/token-aggregate';
 import { TokenUsageRecorder } from '@pat/tokens/usage/token-usage-recorder';
 import { AuthenticationOutcomes } from './authentication-outcomes';
 import { BearerStrategy } from './bearer.strategy';
-import { runStrategy } from './run-strategy';
 import { TokenAuthenticator } from './token-authenticator';
 
 /**
@@ -110,10 +110,10 @@ describe('BearerStrategy and the usage trail', () => {
   }
 
   const present = (secret: string) =>
-    runStrategy(strategy, {
+    strategy.authenticateRequest({
       headers: { authorization: `Bearer ${secret}`, 'user-agent': origin.userAgent },
       ip: origin.ip,
-    });
+    } as unknown as Request);
 
   /** The usage events in the log, wherever the recorder keeps them. */
   async function usageEvents(): Promise<RecordedEvent[]> {
@@ -122,10 +122,9 @@ describe('BearerStrategy and the usage trail', () => {
     return all.filter((event) => event.type === 'TokenUsed' || event.type === 'TokenRejected');
   }
 
-  const rejectedBecause = (description: string) => ({
-    kind: 'fail',
-    status: 401,
-    challenge: `Bearer realm="api", error="invalid_token", error_description="${description}"`,
+  const rejectedBecause = (reason: 'revoked' | 'expired' | 'invalid') => ({
+    kind: 'rejected',
+    reason,
   });
 
   it('reports a revoked token presented, with where it came from, as a rejection', async () => {
@@ -144,7 +143,7 @@ describe('BearerStrategy and the usage trail', () => {
     );
     clock.advance(60_000);
 
-    expect(await present(secret)).toEqual(rejectedBecause('The access token was revoked'));
+    expect(await present(secret)).toEqual(rejectedBecause('revoked'));
     const [rejected, ...others] = await usageEvents();
     expect(others).toEqual([]);
     expect(rejected).toMatchObject({
@@ -166,7 +165,7 @@ describe('BearerStrategy and the usage trail', () => {
     const { secret, tokenId } = await createToken(userId, 1);
     clock.advance(DAY_MS);
 
-    expect(await present(secret)).toEqual(rejectedBecause('The access token expired'));
+    expect(await present(secret)).toEqual(rejectedBecause('expired'));
     expect(await usageEvents()).toMatchObject([
       { type: 'TokenRejected', data: { tokenId, reason: 'expired' } },
     ]);
@@ -183,7 +182,7 @@ describe('BearerStrategy and the usage trail', () => {
       context,
     );
 
-    expect(await present(secret)).toEqual(rejectedBecause('The access token was revoked'));
+    expect(await present(secret)).toEqual(rejectedBecause('revoked'));
     expect(await usageEvents()).toMatchObject([
       { type: 'TokenRejected', data: { tokenId, reason: 'revoked' } },
     ]);
@@ -193,7 +192,7 @@ describe('BearerStrategy and the usage trail', () => {
     await createUser();
     const unknown = generateTokenSecret(config.tokenPrefix, randomBytes);
 
-    expect(await present(unknown)).toEqual(rejectedBecause('The access token is invalid'));
+    expect(await present(unknown)).toEqual(rejectedBecause('invalid'));
     expect(await usageEvents()).toEqual([]);
     expect(outcomes.count('invalid')).toBe(1);
   });
@@ -221,7 +220,7 @@ describe('BearerStrategy and the usage trail', () => {
     clock.advance(60_000);
 
     const outcome = await present(secret);
-    expect(outcome).toMatchObject({ kind: 'success', user: { userId, tokenId } });
+    expect(outcome).toMatchObject({ kind: 'accepted', principal: { userId, tokenId } });
     expect(await usageEvents()).toMatchObject([
       {
         type: 'TokenUsed',
