@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import mongoose from 'mongoose';
 import { ReadModelUnavailableError } from '@pat/read-model';
-import { MongoSessionStore } from '@pat/auth/session/mongo-session-store';
+import { MongoSessionStore } from '@pat/auth/session/mongo/mongo-session-store';
 import { SqliteSessionStore } from '@pat/auth/session/sqlite-session-store';
 import { describeSessionStoreContract } from '@pat/auth/session/testing/session-store.contract';
 

@@ -8,14 +8,13 @@ import {
   RecordedEvent,
   Subscription,
 } from '@pat/event-store';
-import {
-  READ_MODEL,
-  ProjectedEvent,
-  ReadModel,
-  ReadModelDamagedError,
-  StreamGapError,
-} from '@pat/read-model';
+import { READ_MODEL, ProjectedEvent, ReadModel, ReadModelDamagedError } from '@pat/read-model';
+import { GapFillingApplier } from './gap-filling';
+import { InlineProjections } from './inline-projections';
+import { ProjectionLag, ProjectionStatus, measureLag } from './projection-status';
 import { PROJECTORS, Projector, projectEvent } from './projector';
+
+export type { ProjectionLag, ProjectionStatus } from './projection-status';
 
 /** One subscription feeds every projector; its checkpoint is stored under this name. */
 export const READ_MODEL_PROJECTION = 'read-model';
@@ -24,33 +23,6 @@ export const READ_MODEL_PROJECTION = 'read-model';
 const CATCH_UP_BATCH = 10_000;
 const BULK_LOAD_BATCH = 100_000;
 const MAX_RETRY_DELAY_MS = 30_000;
-/** Gap fills per batch before giving up (a second gap after a fill means a damaged log). */
-const MAX_GAP_FILLS = 3;
-/** How often changes recorded while the read model was unreachable are tried again. */
-const DEFERRED_RETRY_MS = 200;
-
-/** How far the subscription is behind the head of the log. */
-export interface ProjectionLag {
-  /** Events in the log after the last one applied, counted up to `capped` at most. */
-  readonly events: number;
-  /** True when there were more than could be counted (`events` is then the cap). */
-  readonly capped: boolean;
-  /** Seconds since the oldest event not applied yet occurred; 0 when none. */
-  readonly seconds: number;
-}
-
-export interface ProjectionStatus {
-  readonly running: boolean;
-  readonly caughtUp: boolean;
-  readonly position: Position | null;
-  /** Events processed since start. */
-  readonly processed: number;
-  readonly lastError: string | null;
-  /** Appends recorded in the log that the read model does not show yet (retried until it does). */
-  readonly unprojected: number;
-  /** Streams whose missing events were read back from the log since start. */
-  readonly gapsFilled: number;
-}
 
 /**
  * Keeps the read model in step with the event log: a catch-up subscription from the stored
@@ -88,12 +60,8 @@ export class ProjectionRunner implements OnModuleDestroy {
   private caughtUpWaiters: Array<() => void> = [];
   /** Why the read model is behind, while it is (null once caught up). */
   private behindBecause: string | null = 'the read model has not caught up with the event log yet';
-  /** Appends whose inline projection failed, oldest first, retried until the read model has them. */
-  private readonly unprojected: Array<readonly RecordedEvent[]> = [];
-  /** Inline projections under way, by stream: appended events not shown yet. */
-  private readonly inlineUnderWay = new Map<string, Map<readonly RecordedEvent[], Promise<void>>>();
-  private deferredTimer: NodeJS.Timeout | null = null;
-  private gapsFilled = 0;
+  private readonly inline: InlineProjections;
+  private readonly gaps: GapFillingApplier;
   private wasCaughtUp = false;
   private epoch = 0;
   /** The read model was bound to the event log when this process last caught up. */
@@ -107,7 +75,18 @@ export class ProjectionRunner implements OnModuleDestroy {
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
     @Inject(READ_MODEL) private readonly readModel: ReadModel,
     @Inject(PROJECTORS) private readonly projectors: Projector[],
-  ) {}
+  ) {
+    this.gaps = new GapFillingApplier(readModel, eventStore, (event) => this.project(event));
+    this.inline = new InlineProjections({
+      apply: (events) => this.gaps.apply(events),
+      project: (event) => this.project(event),
+      comparePositions: (a, b) => eventStore.comparePositions(a, b),
+      isStopped: () => this.stopped,
+      onDeferred: () => {
+        this.epoch += 1;
+      },
+    });
+  }
 
   /** Starts the subscription; resolves once the read model has caught up with the log. */
   async start(): Promise<void> {
@@ -147,61 +126,23 @@ export class ProjectionRunner implements OnModuleDestroy {
   }
 
   /** Applies freshly appended events now, so the caller reads its own writes. */
-  async applyInline(events: readonly RecordedEvent[]): Promise<void> {
-    const stream = events[0]?.streamName ?? '';
-    let underWay = this.inlineUnderWay.get(stream);
-    if (!underWay)
-      this.inlineUnderWay.set(
-        stream,
-        (underWay = new Map<readonly RecordedEvent[], Promise<void>>()),
-      );
-    const applying = this.applyFillingGaps(events.map((event) => this.project(event)));
-    underWay.set(events, applying);
-    try {
-      await applying;
-      // Shown now: if it was held meanwhile (holdUntilShown), the hold ends here.
-      const held = this.unprojected.indexOf(events);
-      if (held >= 0) this.unprojected.splice(held, 1);
-    } finally {
-      underWay.delete(events);
-      if (underWay.size === 0) this.inlineUnderWay.delete(stream);
-    }
+  applyInline(events: readonly RecordedEvent[]): Promise<void> {
+    return this.inline.apply(events);
   }
 
-  /**
-   * Resolves once the inline projections under way for this stream have ended (shown, or
-   * deferred and so refusing every credential): a command deciding on the stream answers after
-   * them, so a second revoke's 409 never comes before the first revoke is in force.
-   */
-  async whenShown(streamName: string): Promise<void> {
-    const underWay = this.inlineUnderWay.get(streamName);
-    if (underWay) await Promise.allSettled([...underWay.values()]);
+  /** Waits for the inline projections under way for this stream (see InlineProjections). */
+  whenShown(streamName: string): Promise<void> {
+    return this.inline.whenShown(streamName);
   }
 
-  /**
-   * Something is about to be answered about these streams while appended events of theirs may
-   * not be shown yet (the request backstop answering before the command finished). From then on
-   * no credential is honoured until those events are shown, so no request sent after that
-   * answer reads a token from before them.
-   */
+  /** No credential is honoured until these streams' appended events are shown. */
   holdUntilShown(streamNames: Iterable<string>): void {
-    for (const name of streamNames) {
-      for (const events of this.inlineUnderWay.get(name)?.keys() ?? []) this.deferInline(events);
-    }
+    this.inline.holdUntilShown(streamNames);
   }
 
-  /**
-   * Appended events that could not be shown: they are in the log, so they are in force. Until
-   * the read model shows them (this retries, and so does the subscription when it passes them),
-   * `servingRefusal` refuses every credential — a revocation recorded this way can never be
-   * overtaken by a request that reads the read model before it.
-   */
+  /** Appended events that could not be shown: held until they are (see InlineProjections). */
   deferInline(events: readonly RecordedEvent[]): void {
-    if (events.length === 0) return;
-    if (this.unprojected.includes(events)) return;
-    this.epoch += 1;
-    this.unprojected.push(events);
-    this.retryDeferredSoon();
+    this.inline.defer(events);
   }
 
   /**
@@ -215,7 +156,7 @@ export class ProjectionRunner implements OnModuleDestroy {
 
   /** Why no credential may be honoured now (the read model is behind the log), or null. */
   servingRefusal(): string | null {
-    if (this.unprojected.length > 0) {
+    if (this.inline.unprojectedCount > 0) {
       return 'changes recorded in the event log are not in the read model yet; they are applied as soon as it answers';
     }
     return this.caughtUp ? null : this.behindBecause;
@@ -243,17 +184,9 @@ export class ProjectionRunner implements OnModuleDestroy {
     if (!this.stopped) await this.subscribe().catch((error: unknown) => this.restartAfter(error));
   }
 
-  /**
-   * Counts what the log holds after the subscription's position (cheap when caught up: one
-   * empty read). Positions are opaque (EventStoreDB's are byte offsets), so events are counted,
-   * up to `maxCount`. `now` comes from the caller's clock, the one events are stamped with.
-   */
-  async lag(now: Date, maxCount = 10_000): Promise<ProjectionLag> {
-    const behind = await this.eventStore.readAll({ after: this.position, maxCount });
-    if (behind.length === 0) return { events: 0, capped: false, seconds: 0 };
-    const oldest = Date.parse(behind[0].metadata.occurredAt);
-    const seconds = Number.isNaN(oldest) ? 0 : Math.max(0, (now.getTime() - oldest) / 1000);
-    return { events: behind.length, capped: behind.length >= maxCount, seconds };
+  /** How far the subscription is behind the head of the log (see measureLag). */
+  lag(now: Date, maxCount = 10_000): Promise<ProjectionLag> {
+    return measureLag(this.eventStore, this.position, now, maxCount);
   }
 
   status(): ProjectionStatus {
@@ -263,15 +196,15 @@ export class ProjectionRunner implements OnModuleDestroy {
       position: this.position,
       processed: this.processed,
       lastError: this.lastError,
-      unprojected: this.unprojected.length,
-      gapsFilled: this.gapsFilled,
+      unprojected: this.inline.unprojectedCount,
+      gapsFilled: this.gaps.gapsFilled,
     };
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
-    if (this.deferredTimer) clearTimeout(this.deferredTimer);
+    this.inline.stop();
     const subscription = this.subscription;
     this.subscription = null;
     await subscription?.stop();
@@ -333,41 +266,12 @@ export class ProjectionRunner implements OnModuleDestroy {
     const { events, position } = this.pending;
     if (position === null) return;
     this.pending = { events: [], position: null };
-    await this.applyFillingGaps(events, { projection: READ_MODEL_PROJECTION, position });
+    await this.gaps.apply(events, { projection: READ_MODEL_PROJECTION, position });
     this.position = position;
     this.processed += events.length;
     this.lastError = null;
     this.retryDelayMs = 250;
-    this.forgetDeferredUpTo(position);
-  }
-
-  /**
-   * Applies a batch; when the read model lacks earlier events of some streams, reads those
-   * streams from the log and applies them first (the read model skips what it already has).
-   */
-  private async applyFillingGaps(
-    events: ProjectedEvent[],
-    checkpoint?: { projection: string; position: Position },
-  ): Promise<void> {
-    for (let fills = 0; ; fills++) {
-      try {
-        await this.readModel.applyEvents(events, checkpoint);
-        return;
-      } catch (error) {
-        if (!(error instanceof StreamGapError) || fills >= MAX_GAP_FILLS) throw error;
-        const streams = await Promise.all(
-          // Only the missing events: a usage stream may hold tens of thousands.
-          error.gaps.map((gap) =>
-            this.eventStore.readStream(gap.streamName, {
-              fromRevision: gap.applied + 1,
-              maxCount: gap.arrived - gap.applied - 1,
-            }),
-          ),
-        );
-        this.gapsFilled += error.gaps.length;
-        events = [...streams.flat().map((event) => this.project(event)), ...events];
-      }
-    }
+    this.inline.forgetUpTo(position);
   }
 
   private async markCaughtUp(): Promise<void> {
@@ -394,40 +298,6 @@ export class ProjectionRunner implements OnModuleDestroy {
     this.caughtUp = false;
     this.behindBecause = reason;
     this.logger.warn(`No credential is honoured until the read model has caught up: ${reason}`);
-  }
-
-  private retryDeferredSoon(): void {
-    if (this.deferredTimer || this.stopped) return;
-    this.deferredTimer = setTimeout(() => {
-      this.deferredTimer = null;
-      void this.retryDeferred();
-    }, DEFERRED_RETRY_MS);
-    this.deferredTimer.unref();
-  }
-
-  private async retryDeferred(): Promise<void> {
-    while (this.unprojected.length > 0 && !this.stopped) {
-      const events = this.unprojected[0];
-      try {
-        await this.applyInline(events);
-      } catch {
-        this.retryDeferredSoon();
-        return;
-      }
-      // The subscription may have passed it meanwhile and dropped it already.
-      const index = this.unprojected.indexOf(events);
-      if (index >= 0) this.unprojected.splice(index, 1);
-    }
-  }
-
-  /** The subscription applied the log up to `position`: deferred appends before it are shown. */
-  private forgetDeferredUpTo(position: Position): void {
-    while (this.unprojected.length > 0) {
-      const events = this.unprojected[0];
-      const last = events[events.length - 1].position;
-      if (this.eventStore.comparePositions(last, position) > 0) return;
-      this.unprojected.shift();
-    }
   }
 
   /**

@@ -16,7 +16,7 @@ import {
   StoreHealth,
 } from '@pat/application';
 import { SESSION_STORE, SessionStore, SqliteSessionStore } from '@pat/auth';
-import { MongoSessionStore } from '@pat/auth/session/mongo-session-store';
+import { MongoSessionStore } from '@pat/auth/session/mongo/mongo-session-store';
 import { CHECKPOINT_STORE, EVENT_STORE, EventStore, SqliteEventStore } from '@pat/event-store';
 import {
   EventStoreDbEventStore,

@@ -1,18 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import {
   FULL_CHECK_MAX_BYTES,
   FileIdentity,
   ensureDirectory,
-  fileBytes,
   isDamagedSqliteCode,
   sqliteErrorCode,
   sqliteErrorHint,
 } from '@pat/shared';
-import type { EventMetadata } from '@pat/shared';
 import {
   AppendResult,
   EventLogDamagedError,
@@ -31,19 +27,25 @@ import {
   WrongExpectedRevisionError,
 } from '../event-store.port';
 import type { CheckpointStore } from '../checkpoint-store.port';
-import { WalGuard } from './wal-guard';
+import { LogFileIntegrity, checkIntegrity, refuseIfMarkedDamaged } from './sqlite-file-integrity';
+import {
+  AppendTransaction,
+  EventLogStatements,
+  createSchemaWithIdentity,
+  isUniqueViolation,
+  parsePosition,
+  prepareAppend,
+  prepareStatements,
+  prepareWriteProbe,
+  readCheckpoint,
+  readLogId,
+  toRecordedEvent,
+  writeCheckpoint,
+} from './sqlite-log-schema';
+import { pollingSubscription } from './sqlite-subscription';
 
-interface EventRow {
-  position: number;
-  id: string;
-  stream_name: string;
-  revision: number;
-  type: string;
-  data: string;
-  metadata: string;
-}
+export { damageMarkerOf } from './sqlite-file-integrity';
 
-const SUBSCRIPTION_BATCH = 1000;
 /** The WAL is cut back to this size when SQLite resets it after a checkpoint. */
 const JOURNAL_SIZE_LIMIT_BYTES = 4 * 1024 * 1024;
 /** How long a write probe waits for another process's write lock (the append path: 5 s). */
@@ -83,22 +85,11 @@ export class SqliteEventStore implements EventStore, CheckpointStore {
   /** The absolute path, for messages. */
   private readonly location: string;
   private readonly filename: string;
-  private readonly walGuard: WalGuard | null;
-  /** Why the log was found damaged; once set, nothing more is written or acknowledged. */
-  private damage: string | null = null;
+  private readonly integrity: LogFileIntegrity;
   private readonly writeFailureListeners = new Set<(error: EventStoreUnavailableError) => void>();
   private probeStatement: Database.Statement<[string]> | null = null;
-  private readonly statements: {
-    lastRevision: Database.Statement<[string], { revision: number | null }>;
-    insert: Database.Statement<[string, string, number, string, string, string]>;
-    readStream: Database.Statement<[string, number, number], EventRow>;
-    readAfter: Database.Statement<[number, number], EventRow>;
-  };
-  private readonly appendTransaction: (
-    streamName: string,
-    events: readonly NewEvent[],
-    expected: ExpectedRevision,
-  ) => EventRow[];
+  private readonly statements: EventLogStatements;
+  private readonly appendTransaction: AppendTransaction;
 
   constructor(options: SqliteEventStoreOptions) {
     refuseIfMarkedDamaged(options.filename);
@@ -122,48 +113,19 @@ export class SqliteEventStore implements EventStore, CheckpointStore {
         `wal_autocheckpoint = ${Math.max(100, Math.floor(JOURNAL_SIZE_LIMIT_BYTES / pageSize))}`,
       );
       this.db.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT_BYTES}`);
-      this.checkIntegrity(options.filename, options.fullCheckMaxBytes ?? FULL_CHECK_MAX_BYTES);
-      this.createSchemaWithIdentity();
+      checkIntegrity(
+        this.db,
+        options.filename,
+        this.location,
+        options.fullCheckMaxBytes ?? FULL_CHECK_MAX_BYTES,
+      );
+      createSchemaWithIdentity(this.db);
     });
-    this.statements = {
-      lastRevision: this.db.prepare(
-        'SELECT MAX(revision) AS revision FROM events WHERE stream_name = ?',
-      ),
-      insert: this.db.prepare(
-        `INSERT INTO events (id, stream_name, revision, type, data, metadata)
-         VALUES (?, ?, ?, ?, ?, ?) RETURNING *`,
-      ),
-      readStream: this.db.prepare(
-        // LIMIT -1: no limit.
-        'SELECT * FROM events WHERE stream_name = ? AND revision >= ? ORDER BY revision ASC LIMIT ?',
-      ),
-      readAfter: this.db.prepare(
-        'SELECT * FROM events WHERE position > ? ORDER BY position ASC LIMIT ?',
-      ),
-    };
-    const transaction = this.db.transaction(
-      (streamName: string, events: readonly NewEvent[], expected: ExpectedRevision) => {
-        // Under the write lock: the files are checked before anything is written into them.
-        this.assertFilesIntact();
-        const last = this.statements.lastRevision.get(streamName)?.revision ?? null;
-        checkExpectedRevision(streamName, expected, last);
-        let revision = last ?? -1;
-        return events.map((event) => {
-          revision += 1;
-          return this.statements.insert.get(
-            event.id ?? randomUUID(),
-            streamName,
-            revision,
-            event.type,
-            JSON.stringify(event.data),
-            JSON.stringify(event.metadata),
-          ) as EventRow;
-        });
-      },
+    this.statements = prepareStatements(this.db);
+    this.appendTransaction = prepareAppend(this.db, this.statements, () =>
+      this.integrity.assertFilesIntact(),
     );
-    this.appendTransaction = (streamName, events, expected) =>
-      transaction.immediate(streamName, events, expected);
-    this.walGuard = this.openWalGuard();
+    this.integrity = new LogFileIntegrity(this.filename);
   }
 
   appendToStream(
@@ -201,66 +163,15 @@ export class SqliteEventStore implements EventStore, CheckpointStore {
   }
 
   subscribeToAll(options: SubscribeOptions): Subscription {
-    let stopped = false;
-    let pending = false;
-    let wake: (() => void) | null = null;
-    const onAppended = () => {
-      pending = true;
-      wake?.();
-    };
-    this.appended.on('appended', onAppended);
-
-    const waitForEvents = () =>
-      new Promise<void>((resolve) => {
-        if (pending || stopped) return resolve();
-        const timer = setTimeout(done, this.pollIntervalMs);
-        function done() {
-          clearTimeout(timer);
-          resolve();
-        }
-        wake = done;
-      }).finally(() => {
-        wake = null;
-        pending = false;
-      });
-
-    const loop = async () => {
-      let cursor = parsePosition(options.after);
-      let caughtUp = false;
-      while (!stopped) {
-        pending = false;
-        const batch = await this.run(() =>
-          this.statements.readAfter.all(cursor, SUBSCRIPTION_BATCH).map(toRecordedEvent),
-        );
-        for (const event of batch) {
-          if (stopped) return;
-          const handling = options.onEvent(event, { catchingUp: !caughtUp });
-          if (handling) await handling;
-          cursor = Number(event.position);
-        }
-        if (batch.length < SUBSCRIPTION_BATCH) {
-          if (!caughtUp) {
-            caughtUp = true;
-            options.onCaughtUp?.();
-          }
-          await waitForEvents();
-        }
-      }
-    };
-
-    const running = loop()
-      .catch((error: unknown) => {
-        if (!stopped) options.onError?.(error);
-      })
-      .finally(() => this.appended.off('appended', onAppended));
-
-    return {
-      stop: async () => {
-        stopped = true;
-        wake?.();
-        await running;
+    return pollingSubscription(
+      {
+        read: (cursor, maxCount) =>
+          this.run(() => this.statements.readAfter.all(cursor, maxCount).map(toRecordedEvent)),
+        appended: this.appended,
+        pollIntervalMs: this.pollIntervalMs,
       },
-    };
+      options,
+    );
   }
 
   comparePositions(a: Position, b: Position): number {
@@ -273,7 +184,7 @@ export class SqliteEventStore implements EventStore, CheckpointStore {
 
   logIdentity(): Promise<LogIdentity> {
     return this.run(() => {
-      const logId = this.readLogId();
+      const logId = readLogId(this.db);
       if (logId === null) throw new Error(`The event log ${this.location} has no log id`);
       const head = this.db.prepare('SELECT MAX(position) FROM events').pluck().get() as
         number | null;
@@ -293,8 +204,8 @@ export class SqliteEventStore implements EventStore, CheckpointStore {
         // rolled-back creation leaves no statement behind.
         this.probeStatement = this.db
           .transaction(() => {
-            this.assertFilesIntact();
-            const statement = this.probeStatement ?? this.prepareWriteProbe();
+            this.integrity.assertFilesIntact();
+            const statement = this.probeStatement ?? prepareWriteProbe(this.db);
             statement.run(new Date().toISOString());
             return statement;
           })
@@ -305,53 +216,19 @@ export class SqliteEventStore implements EventStore, CheckpointStore {
     });
   }
 
-  /**
-   * Process-manager checkpoints live in a table of the log's file: never deleted with the read
-   * model, never part of the log's events. Created with the first checkpoint, like write_probe,
-   * so a log on a read-only volume still opens.
-   */
+  /** Process-manager checkpoints: a table of the log's file (see readCheckpoint there). */
   readCheckpoint(name: string): Promise<Position | null> {
-    return this.run(() => {
-      const table = this.db
-        .prepare(
-          "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'process_checkpoints'",
-        )
-        .get();
-      if (!table) return null;
-      const row = this.db
-        .prepare<[string], { position: string }>(
-          'SELECT position FROM process_checkpoints WHERE name = ?',
-        )
-        .get(name);
-      return row?.position ?? null;
-    });
+    return this.run(() => readCheckpoint(this.db, name));
   }
 
   async storeCheckpoint(name: string, position: Position): Promise<void> {
     await this.runWrite(() =>
       this.db
         .transaction(() => {
-          this.assertFilesIntact();
-          this.db.exec(
-            'CREATE TABLE IF NOT EXISTS process_checkpoints (name TEXT PRIMARY KEY, position TEXT NOT NULL)',
-          );
-          this.db
-            .prepare(
-              `INSERT INTO process_checkpoints (name, position) VALUES (?, ?)
-               ON CONFLICT (name) DO UPDATE SET position = excluded.position`,
-            )
-            .run(name, position);
+          this.integrity.assertFilesIntact();
+          writeCheckpoint(this.db, name, position);
         })
         .immediate(),
-    );
-  }
-
-  private prepareWriteProbe(): Database.Statement<[string]> {
-    this.db.exec(
-      'CREATE TABLE IF NOT EXISTS write_probe (id INTEGER PRIMARY KEY CHECK (id = 1), at TEXT NOT NULL)',
-    );
-    return this.db.prepare(
-      'INSERT INTO write_probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at',
     );
   }
 
@@ -367,7 +244,7 @@ export class SqliteEventStore implements EventStore, CheckpointStore {
     this.writeFailureListeners.clear();
     this.db.close();
     // After the connection: closing these descriptors earlier would drop SQLite's locks.
-    this.walGuard?.close();
+    this.integrity.close();
   }
 
   /**
@@ -377,150 +254,15 @@ export class SqliteEventStore implements EventStore, CheckpointStore {
    */
   private async runWrite<T>(work: () => T): Promise<T> {
     try {
-      if (this.damage !== null) throw new EventLogDamagedError(this.damagedMessage(this.damage));
-      const missing = this.walGuard?.mainFileProblem() ?? null;
-      if (missing !== null) {
-        throw new EventStoreUnavailableError(`The event log cannot be written: ${missing}`);
-      }
+      this.integrity.assertWritable();
       const result = await this.run(work);
-      this.confirmFilesIntactAfterCommit();
+      this.integrity.confirmFilesIntactAfterCommit(this.db);
       return result;
     } catch (error) {
       if (error instanceof EventStoreUnavailableError) {
         for (const listener of this.writeFailureListeners) listener(error);
       }
       throw error;
-    }
-  }
-
-  /** Throws (and marks the log damaged) when the files were changed behind SQLite's back. */
-  private assertFilesIntact(): void {
-    const problem = this.walGuard?.check() ?? null;
-    if (problem !== null) throw this.markDamaged(problem);
-  }
-
-  /**
-   * Outside the write lock another process may be half way through its own commit, so a
-   * mismatch is confirmed under the lock before the log is called damaged.
-   */
-  private confirmFilesIntactAfterCommit(): void {
-    if (!this.walGuard || this.walGuard.check() === null) return;
-    try {
-      this.db.transaction(() => this.assertFilesIntact()).immediate();
-    } catch (error) {
-      if (error instanceof EventLogDamagedError) throw error;
-      throw new EventStoreUnavailableError(
-        `The event log ${this.filename} could not be checked after a write: ${String(error)}`,
-        { cause: error },
-      );
-    }
-  }
-
-  /**
-   * Remembers the damage for good and leaves a marker beside the file, so that the next start
-   * refuses too (see refuseIfMarkedDamaged) instead of serving from a log no tool can read.
-   */
-  private markDamaged(reason: string): EventLogDamagedError {
-    if (this.damage === null) {
-      this.damage = reason;
-      try {
-        writeFileSync(
-          damageMarkerOf(this.filename),
-          `${new Date().toISOString()} ${reason.replace(/\s+/g, ' ')}\n`,
-        );
-      } catch {
-        // A full or read-only volume: this process still refuses; the next start may not know.
-      }
-    }
-    return new EventLogDamagedError(this.damagedMessage(this.damage));
-  }
-
-  private damagedMessage(reason: string): string {
-    return `The event log is damaged (${reason}): restore ${this.filename} from a backup`;
-  }
-
-  /** The guard needs the -wal and -shm files, which exist once the connection has read. */
-  private openWalGuard(): WalGuard | null {
-    if (this.filename === ':memory:') return null;
-    const guard = new WalGuard(this.filename);
-    guard.open();
-    return guard;
-  }
-
-  /**
-   * The schema and the log's identity, created together in one transaction, so no log exists
-   * without its id. A log written before identities existed (events, no `log_meta`) gets its id
-   * here, on its first open by this version; from then on the id never changes. Nothing is
-   * written when the id exists (a read-only or full volume still opens).
-   */
-  private createSchemaWithIdentity(): void {
-    if (this.readLogId() !== null) return;
-    this.db
-      .transaction(() => {
-        this.db.exec(`
-          CREATE TABLE IF NOT EXISTS events (
-            position    INTEGER PRIMARY KEY AUTOINCREMENT,
-            id          TEXT    NOT NULL UNIQUE,
-            stream_name TEXT    NOT NULL,
-            revision    INTEGER NOT NULL,
-            type        TEXT    NOT NULL,
-            data        TEXT    NOT NULL,
-            metadata    TEXT    NOT NULL,
-            UNIQUE (stream_name, revision)
-          );
-          CREATE TABLE IF NOT EXISTS log_meta (
-            singleton  INTEGER PRIMARY KEY CHECK (singleton = 1),
-            log_id     TEXT    NOT NULL,
-            created_at TEXT    NOT NULL
-          );
-        `);
-        // OR IGNORE: another process creating the same file at the same moment won the race.
-        this.db
-          .prepare(
-            'INSERT OR IGNORE INTO log_meta (singleton, log_id, created_at) VALUES (1, ?, ?)',
-          )
-          .run(randomUUID(), new Date().toISOString());
-      })
-      .immediate();
-  }
-
-  private readLogId(): string | null {
-    const hasMeta = this.db
-      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'log_meta'")
-      .get();
-    if (!hasMeta) return null;
-    const id = this.db.prepare('SELECT log_id FROM log_meta WHERE singleton = 1').pluck().get();
-    return typeof id === 'string' ? id : null;
-  }
-
-  /**
-   * A damaged file is refused at open rather than found by the first read that touches the bad
-   * page. `quick_check` reads every page once: measured on a 1 000 000-event log (666 MB) it
-   * takes 1.1–2.3 s from the page cache and 20 s from a cold disk, too slow for every start. So
-   * the full check runs up to FULL_CHECK_MAX_BYTES (about 100 000 events); above, the header,
-   * the schema and both ends of the log are read (where appends and a cut-off WAL leave damage),
-   * and a bad page elsewhere is reported as EventLogDamagedError by the read that meets it.
-   */
-  private checkIntegrity(filename: string, fullCheckMaxBytes: number): void {
-    if (filename === ':memory:') return;
-    if (fileBytes(filename) + fileBytes(`${filename}-wal`) <= fullCheckMaxBytes) {
-      const [first] = this.db.pragma('quick_check(1)') as Array<{ quick_check: string }>;
-      if (first && first.quick_check !== 'ok') {
-        throw new EventLogDamagedError(
-          damagedLogMessage(this.location, 'SQLITE_CORRUPT', first.quick_check),
-        );
-      }
-      return;
-    }
-    // Reading sqlite_master checks the header and the schema page.
-    const hasEvents = this.db
-      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'")
-      .get();
-    if (!hasEvents) return;
-    for (const order of ['ASC', 'DESC']) {
-      this.db
-        .prepare(`SELECT position, id FROM events ORDER BY position ${order} LIMIT 1000`)
-        .all();
     }
   }
 
@@ -562,7 +304,7 @@ export class SqliteEventStore implements EventStore, CheckpointStore {
       if (error instanceof EventStoreUnavailableError) throw error;
       const code = sqliteErrorCode(error);
       if (code && isDamagedSqliteCode(code)) {
-        throw this.markDamaged(`${code}: the file is corrupt`);
+        throw this.integrity.markDamaged(`${code}: the file is corrupt`);
       }
       if (code) {
         throw new EventStoreUnavailableError(
@@ -573,57 +315,4 @@ export class SqliteEventStore implements EventStore, CheckpointStore {
       throw error;
     }
   }
-}
-
-/** The marker a damaged log leaves beside itself; an operator deletes it after restoring. */
-export function damageMarkerOf(filename: string): string {
-  return `${filename}.damaged`;
-}
-
-function refuseIfMarkedDamaged(filename: string): void {
-  if (filename === ':memory:') return;
-  const marker = damageMarkerOf(filename);
-  if (!existsSync(marker)) return;
-  const found = readFileSync(marker, 'utf8').trim().split('\n')[0].slice(0, 300);
-  throw new EventLogDamagedError(
-    `The event log ${filename} was found damaged (${found}): restore it from a backup ` +
-      `(remove its -wal and -shm files too), then delete ${marker}`,
-  );
-}
-
-function checkExpectedRevision(
-  streamName: string,
-  expected: ExpectedRevision,
-  last: number | null,
-): void {
-  const actual = last ?? 'no_stream';
-  const ok =
-    expected === 'any' ||
-    (expected === 'no_stream' && last === null) ||
-    (expected === 'stream_exists' && last !== null) ||
-    (typeof expected === 'number' && expected === last);
-  if (!ok) throw new WrongExpectedRevisionError(streamName, expected, actual);
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  const code = sqliteErrorCode(error);
-  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
-}
-
-function parsePosition(position: Position | null | undefined): number {
-  if (position === null || position === undefined || position === '') return 0;
-  if (!/^\d{1,15}$/.test(position)) throw new RangeError(`Not a log position: ${position}`);
-  return Number(position);
-}
-
-function toRecordedEvent(row: EventRow): RecordedEvent {
-  return {
-    id: row.id,
-    streamName: row.stream_name,
-    revision: row.revision,
-    position: String(row.position),
-    type: row.type,
-    data: JSON.parse(row.data) as unknown,
-    metadata: JSON.parse(row.metadata) as EventMetadata,
-  };
 }
