@@ -95,6 +95,8 @@ export class InlineProjections {
   /** Cancels the retry that is due (the runner stopped). */
   stop(): void {
     if (this.deferredTimer) clearTimeout(this.deferredTimer);
+    // Else a start after this stop would never schedule the retry again.
+    this.deferredTimer = null;
   }
 
   private retrySoon(): void {

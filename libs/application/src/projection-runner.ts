@@ -204,6 +204,7 @@ export class ProjectionRunner implements OnModuleDestroy {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
     this.inline.stop();
     const subscription = this.subscription;
     this.subscription = null;
