@@ -1,0 +1,3 @@
+export * from './document-store.port';
+export * from './sqlite/sqlite-document-store';
+export * from './mongo/mongo-document-store';
