@@ -1,5 +1,5 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { PROJECTORS, Projector, replayLog } from '@pat/application';
+import { PROJECTORS, Projector, ReplayResult, replayLog } from '@pat/application';
 import { EVENT_STORE, EventStore } from '@pat/event-store';
 import { READ_MODEL, ReadModel, ReadModelUnavailableError, SqliteReadModel } from '@pat/read-model';
 import { sqliteErrorCode } from '@pat/shared';
@@ -25,21 +25,31 @@ export async function withReadModel<T>(
     await live.ping();
   } catch (error) {
     if (!heldByAnotherProcess(error)) throw error;
-    const scratch = new SqliteReadModel({ filename: ':memory:' });
-    try {
-      const replayed = await replayLog(
-        context.get<EventStore>(EVENT_STORE),
-        scratch,
-        context.get<Projector[]>(PROJECTORS),
-      );
+    return withReplayedReadModel(context, (scratch, replayed) => {
       process.stderr.write(
         `The read model is in use by the running API: answering from a replay of ` +
           `${replayed.events} events of the event log\n`,
       );
-      return await work(scratch);
-    } finally {
-      await scratch.close();
-    }
+      return work(scratch);
+    });
   }
   return work(live);
+}
+
+/** The event log replayed into a scratch read model in memory, for `work`; closed after it. */
+export async function withReplayedReadModel<T>(
+  context: INestApplicationContext,
+  work: (scratch: ReadModel, replayed: ReplayResult) => Promise<T>,
+): Promise<T> {
+  const scratch = new SqliteReadModel({ filename: ':memory:' });
+  try {
+    const replayed = await replayLog(
+      context.get<EventStore>(EVENT_STORE),
+      scratch,
+      context.get<Projector[]>(PROJECTORS),
+    );
+    return await work(scratch, replayed);
+  } finally {
+    await scratch.close();
+  }
 }

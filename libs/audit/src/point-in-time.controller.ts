@@ -1,18 +1,12 @@
-import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
+import { Get, Param, Query, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import {
-  ApiBearerAuth,
-  ApiCookieAuth,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { AuditAccess } from '@pat/auth';
 import type { Request, Response } from 'express';
 import {
+  ApiController,
   ApiErrors,
   ApiPaged,
-  NEXT_PAGE_LINK_HEADER,
   invalid,
   parsePageRequest,
   setNextPageLink,
@@ -29,10 +23,7 @@ import {
 } from './token-status-at/point-in-time.dto';
 import { TokenStatusAtQuery } from './token-status-at/token-status-at.query';
 
-@ApiTags('audit')
-@ApiBearerAuth()
-@ApiCookieAuth()
-@Controller('audit')
+@ApiController({ path: 'audit', tag: 'audit' })
 export class PointInTimeController {
   constructor(private readonly queryBus: QueryBus) {}
 
@@ -57,8 +48,7 @@ export class PointInTimeController {
       'first, paged: `tokens` holds one page (admins and auditors)',
   })
   @ApiErrors(400, 401, 403, 429, 503)
-  @ApiPaged()
-  @ApiOkResponse({ type: ActiveTokensAtView, headers: NEXT_PAGE_LINK_HEADER })
+  @ApiPaged({ type: ActiveTokensAtView })
   async active(
     @Query() query: ActiveTokensAtDto,
     @Req() request: Request,

@@ -15,5 +15,8 @@ export * from './instant';
 export * from './visible-name';
 export * from './paging';
 export * from './paging-openapi';
+export * from './paging-http';
+export * from './controller-openapi';
+export * from './uuid';
 export * from './errors-openapi';
 export * from './product-version';

@@ -1,10 +1,13 @@
-import { applyDecorators } from '@nestjs/common';
-import { ApiQuery } from '@nestjs/swagger';
+import { Type, applyDecorators } from '@nestjs/common';
+import { ApiOkResponse, ApiQuery } from '@nestjs/swagger';
 import { ApiErrors } from './errors-openapi';
 import { PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX } from './paging';
 
-/** The OpenAPI description of a paged list: its two query parameters and the Link header. */
-export function ApiPaged(): MethodDecorator {
+/**
+ * The OpenAPI description of a paged list: its two query parameters, and its 200 answer — `ok`,
+ * the items (`isArray`) or a view holding one page of them — with the Link header.
+ */
+export function ApiPaged(ok: { type: Type<unknown>; isArray?: boolean }): MethodDecorator {
   return applyDecorators(
     ApiQuery({
       name: 'limit',
@@ -19,11 +22,12 @@ export function ApiPaged(): MethodDecorator {
       description: 'Opaque: take it from the `Link: <…>; rel="next"` header of the previous page',
     }),
     ApiErrors({ 400: '`limit` or `cursor` is not valid (the body names it)' }),
+    ApiOkResponse({ ...ok, headers: NEXT_PAGE_LINK_HEADER }),
   );
 }
 
-/** The Link header of a paged list's 200 response, for `@ApiOkResponse({ headers })`. */
-export const NEXT_PAGE_LINK_HEADER = {
+/** The Link header of a paged list's 200 response. */
+const NEXT_PAGE_LINK_HEADER = {
   Link: {
     description:
       'Present when there is a next page: `<URL>; rel="next"`, the URL being this request’s ' +

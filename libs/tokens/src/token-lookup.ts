@@ -1,8 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { READ_MODEL, ReadModel, TokenRecord } from '@pat/read-model';
-import { notFound } from '@pat/shared';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid, notFound } from '@pat/shared';
 
 /** Finds a token as seen by a caller: another user's token is as absent as a missing one. */
 @Injectable()
@@ -10,14 +8,10 @@ export class TokenLookup {
   constructor(@Inject(READ_MODEL) private readonly readModel: ReadModel) {}
 
   async require(tokenId: string, ownerId: string | null): Promise<TokenRecord> {
-    const record = UUID.test(tokenId) ? await this.readModel.findTokenById(tokenId) : null;
+    const record = isUuid(tokenId) ? await this.readModel.findTokenById(tokenId) : null;
     if (!record || (ownerId !== null && record.userId !== ownerId)) {
       throw notFound('Token not found');
     }
     return record;
-  }
-
-  isTokenId(value: string): boolean {
-    return UUID.test(value);
   }
 }

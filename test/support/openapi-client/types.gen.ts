@@ -34,12 +34,12 @@ export type LoginDto = {
 };
 
 export type UserView = {
-    id: string;
     username: string;
     name: string | null;
     email: string | null;
     isAdmin: boolean;
     isAuditor: boolean;
+    id: string;
     createdAt: string;
 };
 
@@ -61,12 +61,12 @@ export type ProjectMembershipView = {
 };
 
 export type MeView = {
-    userId: string;
     username: string;
     name: string | null;
     email: string | null;
     isAdmin: boolean;
     isAuditor: boolean;
+    userId: string;
     projects: Array<ProjectMembershipView>;
     authMethod: 'session' | 'token';
     tokenId: string | null;

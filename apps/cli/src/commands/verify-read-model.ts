@@ -1,9 +1,9 @@
 import { Command } from 'commander';
-import { PROJECTORS, Projector, compareReadModels, replayLog } from '@pat/application';
-import { EVENT_STORE, EventStore } from '@pat/event-store';
-import { READ_MODEL, ReadModel, SqliteReadModel } from '@pat/read-model';
+import { compareReadModels } from '@pat/application';
+import { READ_MODEL, ReadModel } from '@pat/read-model';
 import { withContext } from '../cli.module';
 import { print } from '../output';
+import { withReplayedReadModel } from '../read-model-source';
 
 export const verifyReadModelCommand = new Command('verify-read-model')
   .description(
@@ -11,14 +11,8 @@ export const verifyReadModelCommand = new Command('verify-read-model')
       'each difference and exit non-zero on any. Best run while no commands are being written.',
   )
   .action(async () => {
-    const differences = await withContext(async (context) => {
-      const scratch = new SqliteReadModel({ filename: ':memory:' });
-      try {
-        const replayed = await replayLog(
-          context.get<EventStore>(EVENT_STORE),
-          scratch,
-          context.get<Projector[]>(PROJECTORS),
-        );
+    const differences = await withContext((context) =>
+      withReplayedReadModel(context, async (scratch, replayed) => {
         const found = await compareReadModels(scratch, context.get<ReadModel>(READ_MODEL));
         for (const d of found) {
           const detail =
@@ -35,10 +29,8 @@ export const verifyReadModelCommand = new Command('verify-read-model')
             : `${found.length} difference(s) between the read model and a replay of ${replayed.events} events`,
         );
         return found.length;
-      } finally {
-        await scratch.close();
-      }
-    });
+      }),
+    );
     if (differences > 0) process.exitCode = 1;
   });
 

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useId, useRef, useState } from 'preact/hooks';
-import { asApiError } from '../resource';
+import { useEffect, useId, useRef } from 'preact/hooks';
+import { useSubmission } from './form';
 import { Alert } from './ui';
 import { XIcon } from './icons';
 
@@ -104,18 +104,8 @@ export function ConfirmDialog({
   onConfirm: () => Promise<void>;
   onClose: () => void;
 }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const confirm = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await onConfirm();
-    } catch (failure) {
-      setError(asApiError(failure).message);
-      setBusy(false);
-    }
-  };
+  const { busy, formError: error, run } = useSubmission({ message: (failure) => failure.message });
+  const confirm = () => run(onConfirm);
   return (
     <Dialog
       title={title}

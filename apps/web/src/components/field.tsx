@@ -1,4 +1,9 @@
-import type { ComponentChildren, JSX } from 'preact';
+import type {
+  ComponentChildren,
+  InputHTMLAttributes,
+  JSX,
+  PartialInputHTMLAttributes,
+} from 'preact';
 import { useId } from 'preact/hooks';
 
 export interface ControlProps {
@@ -116,17 +121,65 @@ export function otherMessages(
     .flatMap(([, messages]) => messages);
 }
 
-/** A labelled password input: `current` to prove a password, `new` to set one. */
-export function PasswordField({
+/** A labelled single-line input; `input` passes further attributes (autoComplete, min…) to it. */
+export function TextField({
   label,
-  purpose,
   value,
   onValue,
+  type = 'text',
   hint,
   errors,
   optional,
-  autoFocus,
   narrow,
+  input,
+}: {
+  label: string;
+  value: string;
+  onValue: (value: string) => void;
+  type?: 'text' | 'email' | 'number' | 'password';
+  hint?: ComponentChildren;
+  errors?: readonly string[];
+  optional?: boolean;
+  narrow?: boolean;
+  input?: Pick<
+    PartialInputHTMLAttributes<HTMLInputElement>,
+    | 'autoCapitalize'
+    | 'autoComplete'
+    | 'autoFocus'
+    | 'inputMode'
+    | 'max'
+    | 'maxLength'
+    | 'min'
+    | 'placeholder'
+    | 'spellcheck'
+    | 'step'
+  >;
+}) {
+  return (
+    <Field label={label} hint={hint} errors={errors} optional={optional}>
+      {(control) => {
+        // The attribute types of these input types differ only in the ARIA roles each allows;
+        // no role is set here, so the one element serves them all.
+        const attributes = {
+          ...input,
+          ...control,
+          class: narrow ? 'input input-narrow' : 'input',
+          type,
+          value,
+          onInput: (event: { currentTarget: HTMLInputElement }) =>
+            onValue(event.currentTarget.value),
+        } as InputHTMLAttributes<HTMLInputElement>;
+        return <input {...attributes} />;
+      }}
+    </Field>
+  );
+}
+
+/** A labelled password input: `current` to prove a password, `new` to set one. */
+export function PasswordField({
+  purpose,
+  autoFocus,
+  ...field
 }: {
   label: string;
   purpose: 'current' | 'new';
@@ -139,18 +192,10 @@ export function PasswordField({
   narrow?: boolean;
 }) {
   return (
-    <Field label={label} hint={hint} errors={errors} optional={optional}>
-      {(control) => (
-        <input
-          {...control}
-          class={narrow ? 'input input-narrow' : 'input'}
-          type="password"
-          autoComplete={`${purpose}-password`}
-          value={value}
-          onInput={(event) => onValue(event.currentTarget.value)}
-          autoFocus={autoFocus}
-        />
-      )}
-    </Field>
+    <TextField
+      {...field}
+      type="password"
+      input={{ autoComplete: `${purpose}-password`, autoFocus }}
+    />
   );
 }

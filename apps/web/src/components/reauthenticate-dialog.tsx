@@ -1,9 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, onReauthenticationRequired } from '../api';
-import { asApiError } from '../resource';
 import { Dialog } from './dialog';
 import { PasswordField } from './field';
-import { Alert } from './ui';
+import { DialogForm, useSubmission } from './form';
 
 /**
  * "Sudo mode": account changes need a password proven in the last few minutes. When the API asks
@@ -26,22 +25,19 @@ export function ReauthenticatePrompt() {
 
 function ReauthenticateDialog({ onDone }: { onDone: (confirmed: boolean) => void }) {
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, formError, run } = useSubmission({ message: (error) => error.message });
 
-  const submit = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await api.confirmPassword(password);
+  const submit = () =>
+    run(async () => {
+      try {
+        await api.confirmPassword(password);
+      } catch (failure) {
+        // A wrong password: say so and let them try again or cancel.
+        setPassword('');
+        throw failure;
+      }
       onDone(true);
-    } catch (failure) {
-      // A wrong password: say so and let them try again or cancel.
-      setError(asApiError(failure).message);
-      setPassword('');
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <Dialog
@@ -51,38 +47,23 @@ function ReauthenticateDialog({ onDone }: { onDone: (confirmed: boolean) => void
       busy={busy}
       size="small"
     >
-      <form
-        class="form"
-        noValidate
-        onSubmit={(event) => {
-          event.preventDefault();
-          if (!busy && password) void submit();
-        }}
+      <DialogForm
+        busy={busy}
+        canSubmit={password !== ''}
+        formError={formError}
+        submitLabel="Confirm"
+        busyLabel="Confirming…"
+        onSubmit={submit}
+        onCancel={() => onDone(false)}
       >
-        <div class="dialog-body">
-          {error && <Alert>{error}</Alert>}
-          <PasswordField
-            label="Your password"
-            purpose="current"
-            value={password}
-            onValue={setPassword}
-            autoFocus
-          />
-        </div>
-        <footer class="dialog-footer">
-          <button
-            type="button"
-            class="button button-secondary"
-            onClick={() => onDone(false)}
-            disabled={busy}
-          >
-            Cancel
-          </button>
-          <button type="submit" class="button button-primary" disabled={busy || !password}>
-            {busy ? 'Confirming…' : 'Confirm'}
-          </button>
-        </footer>
-      </form>
+        <PasswordField
+          label="Your password"
+          purpose="current"
+          value={password}
+          onValue={setPassword}
+          autoFocus
+        />
+      </DialogForm>
     </Dialog>
   );
 }

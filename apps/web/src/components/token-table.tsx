@@ -1,7 +1,7 @@
 import type { Token } from '../api';
 import { DAY_MS, formatDate, formatDateTime, relativeTime } from '../format';
 import { BanIcon } from './icons';
-import { Badge, type Tone } from './ui';
+import { ActionsHeader, Badge, DangerIconButton, type Tone } from './ui';
 
 const SOON_DAYS = 7;
 
@@ -73,9 +73,7 @@ export function TokenTable({
             <th scope="col">Created</th>
             <th scope="col">Expiry</th>
             <th scope="col">Last used</th>
-            <th scope="col">
-              <span class="visually-hidden">Actions</span>
-            </th>
+            <ActionsHeader />
           </tr>
         </thead>
         <tbody>
@@ -113,15 +111,13 @@ export function TokenTable({
               </td>
               <td class="cell-actions">
                 {token.status !== 'Revoked' && (
-                  <button
-                    type="button"
-                    class="icon-button icon-button-danger"
-                    aria-label={`Revoke token ${token.name}`}
+                  <DangerIconButton
+                    label={`Revoke token ${token.name}`}
                     title="Revoke"
                     onClick={() => onRevoke(token)}
                   >
                     <BanIcon />
-                  </button>
+                  </DangerIconButton>
                 )}
               </td>
             </tr>

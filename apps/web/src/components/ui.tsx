@@ -1,6 +1,7 @@
 import type { ComponentChildren, JSX } from 'preact';
 import { useEffect, useId } from 'preact/hooks';
 import type { ApiError } from '../api';
+import type { Resource } from '../resource';
 import { href } from '../router';
 import { AlertIcon, LockIcon } from './icons';
 
@@ -121,6 +122,75 @@ export function LoadError({
         Try again
       </button>
     </div>
+  );
+}
+
+/** A resource's loading and failed states, in its place on the page; nothing once it is ready. */
+export function Pending({
+  resource,
+  loading,
+  what,
+  onRetry,
+}: {
+  resource: Resource<unknown>;
+  loading: string;
+  what: string;
+  onRetry: () => unknown;
+}) {
+  if (resource.state === 'loading') return <Loading label={loading} />;
+  if (resource.state === 'error') {
+    return <LoadError error={resource.error} what={what} onRetry={() => void onRetry()} />;
+  }
+  return null;
+}
+
+/** The header of a table's last column, whose buttons act on their row. */
+export function ActionsHeader() {
+  return (
+    <th scope="col">
+      <span class="visually-hidden">Actions</span>
+    </th>
+  );
+}
+
+/** A row's destructive action: an icon, its name for screen readers, a tooltip. */
+export function DangerIconButton({
+  label,
+  title,
+  onClick,
+  children,
+}: {
+  label: string;
+  title: string;
+  onClick: () => void;
+  children: JSX.Element;
+}) {
+  return (
+    <button
+      type="button"
+      class="icon-button icon-button-danger"
+      aria-label={label}
+      title={title}
+      onClick={onClick}
+    >
+      {children}
+    </button>
+  );
+}
+
+/** A row's first cell for a person: the username, linked to their page, and their name. */
+export function UserCell({
+  user,
+}: {
+  user: { id: string; username: string; name: string | null };
+}) {
+  return (
+    <th scope="row" class="cell-name">
+      <a class="row-link" href={href(`/admin/users/${user.id}`)}>
+        {user.username}
+      </a>
+      {user.name && <div class="cell-sub">{user.name}</div>}
+    </th>
   );
 }
 

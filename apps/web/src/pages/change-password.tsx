@@ -1,9 +1,9 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { PasswordField, fieldMessages } from '../components/field';
+import { Form, useSubmission } from '../components/form';
 import { notify } from '../components/toasts';
 import { Alert, Card } from '../components/ui';
-import { asApiError } from '../resource';
 
 const EMPTY = { currentPassword: '', newPassword: '', repeated: '' };
 
@@ -21,41 +21,25 @@ export function ChangePasswordForm({
   onChanged: () => void;
 }) {
   const [form, setForm] = useState(EMPTY);
-  const [busy, setBusy] = useState(false);
-  const [fields, setFields] = useState<Record<string, string[]>>({});
-  const [formError, setFormError] = useState<string | null>(null);
+  const { busy, fields, formError, refuse, run } = useSubmission({
+    shown: ['currentPassword', 'newPassword'],
+  });
   const set = (change: Partial<typeof EMPTY>) => setForm((current) => ({ ...current, ...change }));
 
   const submit = async () => {
-    setFields({});
-    setFormError(null);
     if (form.newPassword !== form.repeated) {
-      setFields({ repeated: ['The new passwords do not match'] });
+      refuse({ repeated: ['The new passwords do not match'] });
       return;
     }
-    setBusy(true);
-    try {
+    await run(async () => {
       await api.changePassword(form.currentPassword, form.newPassword);
       setForm(EMPTY);
       onChanged();
-    } catch (failure) {
-      const error = asApiError(failure);
-      setFields(error.fields);
-      if (Object.keys(error.fields).length === 0) setFormError(error.message);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
-    <form
-      class="form"
-      noValidate
-      onSubmit={(event) => {
-        event.preventDefault();
-        if (!busy) void submit();
-      }}
-    >
+    <Form class="form" disabled={busy} onSubmit={submit}>
       {formError && <Alert>{formError}</Alert>}
       <PasswordField
         label={currentLabel}
@@ -88,7 +72,7 @@ export function ChangePasswordForm({
           {busy ? 'Saving…' : submitLabel}
         </button>
       </div>
-    </form>
+    </Form>
   );
 }
 

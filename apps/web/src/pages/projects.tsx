@@ -1,7 +1,6 @@
-import { api, ROLE_LABELS } from '../api';
-import { FolderIcon } from '../components/icons';
-import { EmptyState, LoadError, Loading, PageHeader } from '../components/ui';
-import { formatDate } from '../format';
+import { api } from '../api';
+import { ProjectsCard } from '../components/projects-card';
+import { PageHeader, Pending } from '../components/ui';
 import { useResource } from '../resource';
 
 /** The projects the signed-in user belongs to, with their role. */
@@ -13,38 +12,13 @@ export function MyProjectsPage() {
         title="Projects"
         description="The projects you belong to. Your tokens act with your role in each."
       />
-      {resource.state === 'loading' && <Loading label="Loading projects…" />}
-      {resource.state === 'error' && (
-        <LoadError error={resource.error} what="projects" onRetry={() => void reload()} />
-      )}
+      <Pending resource={resource} loading="Loading projects…" what="projects" onRetry={reload} />
       {resource.state === 'ready' && (
-        <div class="card">
-          {resource.data.length === 0 ? (
-            <EmptyState icon={<FolderIcon size={22} />} title="No projects yet">
-              An administrator adds you to projects.
-            </EmptyState>
-          ) : (
-            <table class="table">
-              <caption class="visually-hidden">Your projects</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Project</th>
-                  <th scope="col">Your role</th>
-                  <th scope="col">Created</th>
-                </tr>
-              </thead>
-              <tbody>
-                {resource.data.map((project) => (
-                  <tr key={project.id}>
-                    <th scope="row">{project.name}</th>
-                    <td>{project.role ? ROLE_LABELS[project.role] : '—'}</td>
-                    <td>{formatDate(project.createdAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-        </div>
+        <ProjectsCard
+          projects={resource.data}
+          caption="Your projects"
+          empty="An administrator adds you to projects."
+        />
       )}
     </>
   );

@@ -1,29 +1,21 @@
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { api } from '../api';
-import { Field, PasswordField } from '../components/field';
+import { PasswordField, TextField } from '../components/field';
+import { Form, useSubmission } from '../components/form';
 import { KeyIcon } from '../components/icons';
 import { Alert } from '../components/ui';
-import { asApiError } from '../resource';
 
-export function SignInPage({ onSignedIn }: { onSignedIn: () => void }) {
-  const [username, setUsername] = useState('');
-  const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  const submit = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await api.signIn(username, password);
-      onSignedIn();
-    } catch (failure) {
-      const apiError = asApiError(failure);
-      setError(apiError.status === 400 ? 'Enter your username and password.' : apiError.message);
-      setBusy(false);
-    }
-  };
-
+/** The page before the app: the brand, a title, and what to do (sign in, set a new password). */
+export function SignInCard({
+  title,
+  subtitle,
+  children,
+}: {
+  title: string;
+  subtitle: ComponentChildren;
+  children: ComponentChildren;
+}) {
   return (
     <main class="sign-in">
       <div class="sign-in-card">
@@ -33,43 +25,48 @@ export function SignInPage({ onSignedIn }: { onSignedIn: () => void }) {
           </span>
           <span class="brand-name">Access Tokens</span>
         </div>
-        <h1 class="sign-in-title">Sign in</h1>
-        <p class="sign-in-subtitle">Manage your personal access tokens.</p>
-        <form
-          class="form"
-          noValidate
-          onSubmit={(event) => {
-            event.preventDefault();
-            if (!busy) void submit();
-          }}
-        >
-          {error && <Alert>{error}</Alert>}
-          <Field label="Username">
-            {(control) => (
-              <input
-                {...control}
-                class="input"
-                type="text"
-                autoComplete="username"
-                autoCapitalize="none"
-                spellcheck={false}
-                value={username}
-                onInput={(event) => setUsername(event.currentTarget.value)}
-                autoFocus
-              />
-            )}
-          </Field>
-          <PasswordField
-            label="Password"
-            purpose="current"
-            value={password}
-            onValue={setPassword}
-          />
-          <button type="submit" class="button button-primary button-block" disabled={busy}>
-            {busy ? 'Signing in…' : 'Sign in'}
-          </button>
-        </form>
+        <h1 class="sign-in-title">{title}</h1>
+        <p class="sign-in-subtitle">{subtitle}</p>
+        {children}
       </div>
     </main>
+  );
+}
+
+export function SignInPage({ onSignedIn }: { onSignedIn: () => void }) {
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const { busy, formError, run } = useSubmission({
+    message: (error) =>
+      error.status === 400 ? 'Enter your username and password.' : error.message,
+  });
+
+  const submit = () =>
+    run(async () => {
+      await api.signIn(username, password);
+      onSignedIn();
+    });
+
+  return (
+    <SignInCard title="Sign in" subtitle="Manage your personal access tokens.">
+      <Form class="form" disabled={busy} onSubmit={submit}>
+        {formError && <Alert>{formError}</Alert>}
+        <TextField
+          label="Username"
+          value={username}
+          onValue={setUsername}
+          input={{
+            autoComplete: 'username',
+            autoCapitalize: 'none',
+            spellcheck: false,
+            autoFocus: true,
+          }}
+        />
+        <PasswordField label="Password" purpose="current" value={password} onValue={setPassword} />
+        <button type="submit" class="button button-primary button-block" disabled={busy}>
+          {busy ? 'Signing in…' : 'Sign in'}
+        </button>
+      </Form>
+    </SignInCard>
   );
 }

@@ -1,11 +1,12 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, type CreatedToken, type NewToken, type Token, type TokenPolicy } from '../api';
 import { ConfirmDialog, Dialog } from '../components/dialog';
-import { Field, fieldMessages, otherMessages } from '../components/field';
+import { Field, TextField, fieldMessages } from '../components/field';
+import { DialogForm, useSubmission } from '../components/form';
 import { CheckIcon, CopyIcon, KeyIcon, PlusIcon } from '../components/icons';
 import { RevokeTokenDialog } from '../components/revoke-token-dialog';
 import { TokenTable } from '../components/token-table';
-import { Alert, EmptyState, LoadError, Loading, PageHeader } from '../components/ui';
+import { EmptyState, PageHeader, Pending } from '../components/ui';
 import {
   addDays,
   dateInputToInstant,
@@ -13,7 +14,7 @@ import {
   formatLongDate,
   toDateInputValue,
 } from '../format';
-import { asApiError, useResource } from '../resource';
+import { useResource } from '../resource';
 import { AccountNav } from './account-nav';
 
 /** Account Settings → Personal access tokens. */
@@ -49,10 +50,7 @@ export function TokensPage() {
 
         {created && <NewTokenPanel token={created} onDone={() => setCreated(null)} />}
 
-        {resource.state === 'loading' && <Loading label="Loading tokens…" />}
-        {resource.state === 'error' && (
-          <LoadError error={resource.error} what="tokens" onRetry={() => void reload()} />
-        )}
+        <Pending resource={resource} loading="Loading tokens…" what="tokens" onRetry={reload} />
         {resource.state === 'ready' &&
           (resource.data.length === 0 ? (
             <div class="card">
@@ -98,6 +96,7 @@ export function TokensPage() {
 }
 
 const CUSTOM = 'custom';
+const TOKEN_FIELDS = ['name', 'expiresInDays', 'expiresAt'];
 
 function CreateTokenDialog({
   onClose,
@@ -118,11 +117,12 @@ function CreateTokenDialog({
       ) : (
         <>
           <div class="dialog-body">
-            {policy.state === 'loading' ? (
-              <Loading label="Loading the token policy…" />
-            ) : (
-              <LoadError error={policy.error} what="token policy" onRetry={() => void reload()} />
-            )}
+            <Pending
+              resource={policy}
+              loading="Loading the token policy…"
+              what="token policy"
+              onRetry={reload}
+            />
           </div>
           <footer class="dialog-footer">
             <button type="button" class="button button-secondary" onClick={onClose}>
@@ -152,9 +152,9 @@ function CreateTokenForm({
   const [name, setName] = useState('');
   const [choice, setChoice] = useState(defaultChoice);
   const [date, setDate] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [fields, setFields] = useState<Record<string, string[]>>({});
-  const [formError, setFormError] = useState<string | null>(null);
+  const { busy, fields, formError, refuse, run, setFields } = useSubmission({
+    shown: TOKEN_FIELDS,
+  });
 
   const today = new Date();
   const minDate = toDateInputValue(addDays(today, 1));
@@ -165,26 +165,13 @@ function CreateTokenForm({
   const submit = async () => {
     const lifetime = custom ? dateInputToInstant(date) : null;
     if (custom && !lifetime) {
-      setFields({ expiresAt: ['Choose an expiry date'] });
+      refuse({ expiresAt: ['Choose an expiry date'] });
       return;
     }
     const body: NewToken = lifetime
       ? { name, expiresAt: lifetime.toISOString() }
       : { name, expiresInDays: Number(choice) };
-    setBusy(true);
-    setFields({});
-    setFormError(null);
-    try {
-      onCreated(await api.createToken(body));
-    } catch (failure) {
-      const error = asApiError(failure);
-      setFields(error.fields);
-      const unplaced = otherMessages(error.fields, ['name', 'expiresInDays', 'expiresAt']);
-      if (Object.keys(error.fields).length === 0 || unplaced.length > 0) {
-        setFormError(unplaced.length > 0 ? unplaced.join(' ') : error.message);
-      }
-      setBusy(false);
-    }
+    await run(async () => onCreated(await api.createToken(body)));
   };
 
   // A lifetime message belongs next to the control the person used.
@@ -194,93 +181,76 @@ function CreateTokenForm({
   ];
 
   return (
-    <form
-      class="form"
-      noValidate
-      onSubmit={(event) => {
-        event.preventDefault();
-        if (!busy) void submit();
-      }}
+    <DialogForm
+      busy={busy}
+      formError={formError}
+      submitLabel="Create token"
+      busyLabel="Creating…"
+      onSubmit={submit}
+      onCancel={onClose}
     >
-      <div class="dialog-body">
-        {formError && <Alert>{formError}</Alert>}
+      <TextField
+        label="Name"
+        hint="What is this token for? For example ci-deploy or laptop-cli."
+        errors={fieldMessages(fields, 'name', 'Name')}
+        value={name}
+        onValue={setName}
+        input={{
+          placeholder: 'ci-deploy',
+          autoComplete: 'off',
+          spellcheck: false,
+          maxLength: 100,
+          autoFocus: true,
+        }}
+      />
+      <Field
+        label="Expires in"
+        hint={
+          !custom && expiry
+            ? `Expires on ${formatLongDate(expiry)}. Your organisation allows at most ${policy.maxLifetimeDays} days.`
+            : `Your organisation allows at most ${policy.maxLifetimeDays} days.`
+        }
+        errors={custom ? undefined : lifetimeErrors.length ? lifetimeErrors : undefined}
+      >
+        {(control) => (
+          <select
+            {...control}
+            class="input select"
+            value={choice}
+            onChange={(event) => {
+              setChoice(event.currentTarget.value);
+              setFields({});
+            }}
+          >
+            {policy.presets.map((days) => (
+              <option key={days} value={String(days)}>
+                {days} days
+              </option>
+            ))}
+            <option value={CUSTOM}>Custom date…</option>
+          </select>
+        )}
+      </Field>
+      {custom && (
         <Field
-          label="Name"
-          hint="What is this token for? For example ci-deploy or laptop-cli."
-          errors={fieldMessages(fields, 'name', 'Name')}
+          label="Expiry date"
+          hint={`Between ${formatDate(addDays(today, 1))} and ${formatDate(addDays(today, policy.maxLifetimeDays))}.`}
+          errors={lifetimeErrors.length ? lifetimeErrors : undefined}
         >
           {(control) => (
             <input
               {...control}
-              type="text"
-              class="input"
-              placeholder="ci-deploy"
-              autoComplete="off"
-              spellcheck={false}
-              maxLength={100}
-              value={name}
-              onInput={(event) => setName(event.currentTarget.value)}
-              autoFocus
+              type="date"
+              class="input input-date"
+              min={minDate}
+              max={maxDate}
+              value={date}
+              onInput={(event) => setDate(event.currentTarget.value)}
             />
           )}
         </Field>
-        <Field
-          label="Expires in"
-          hint={
-            !custom && expiry
-              ? `Expires on ${formatLongDate(expiry)}. Your organisation allows at most ${policy.maxLifetimeDays} days.`
-              : `Your organisation allows at most ${policy.maxLifetimeDays} days.`
-          }
-          errors={custom ? undefined : lifetimeErrors.length ? lifetimeErrors : undefined}
-        >
-          {(control) => (
-            <select
-              {...control}
-              class="input select"
-              value={choice}
-              onChange={(event) => {
-                setChoice(event.currentTarget.value);
-                setFields({});
-              }}
-            >
-              {policy.presets.map((days) => (
-                <option key={days} value={String(days)}>
-                  {days} days
-                </option>
-              ))}
-              <option value={CUSTOM}>Custom date…</option>
-            </select>
-          )}
-        </Field>
-        {custom && (
-          <Field
-            label="Expiry date"
-            hint={`Between ${formatDate(addDays(today, 1))} and ${formatDate(addDays(today, policy.maxLifetimeDays))}.`}
-            errors={lifetimeErrors.length ? lifetimeErrors : undefined}
-          >
-            {(control) => (
-              <input
-                {...control}
-                type="date"
-                class="input input-date"
-                min={minDate}
-                max={maxDate}
-                value={date}
-                onInput={(event) => setDate(event.currentTarget.value)}
-              />
-            )}
-          </Field>
-        )}
-      </div>
-      <footer class="dialog-footer">
-        <button type="button" class="button button-secondary" onClick={onClose} disabled={busy}>
-          Cancel
-        </button>
-        <button type="submit" class="button button-primary" disabled={busy}>
-          {busy ? 'Creating…' : 'Create token'}
-        </button>
-      </footer>
-    </form>
+      )}
+    </DialogForm>
   );
 }
 

@@ -1,5 +1,5 @@
 import type { LogIdentity } from '@pat/event-store';
-import { ReadModelState, decideLogBinding } from './log-binding';
+import { LogBindingRefusal, ReadModelState, decideLogBinding } from './log-binding';
 
 const compare = (a: string, b: string) => Number(a) - Number(b);
 const log = (logId: string, head: string | null): LogIdentity => ({
@@ -14,6 +14,17 @@ const readModel = (state: Partial<ReadModelState> = {}): ReadModelState => ({
   location: '/data/read-model.sqlite',
   ...state,
 });
+
+/** The message of the refusal for `reason` that this state meets (any other decision fails). */
+function refusal(
+  state: Partial<ReadModelState>,
+  identity: LogIdentity,
+  reason: LogBindingRefusal,
+): string {
+  const decision = decideLogBinding(readModel(state), identity, compare);
+  expect(decision).toMatchObject({ action: 'refuse', reason });
+  return decision.action === 'refuse' ? decision.message : '';
+}
 
 describe('decideLogBinding', () => {
   it('binds a new, empty read model to the log, empty or not', () => {
@@ -51,13 +62,11 @@ describe('decideLogBinding', () => {
   });
 
   it('refuses a read model built from another log, naming both and both ids', () => {
-    const decision = decideLogBinding(
-      readModel({ binding: 'B', checkpoint: '40', hasDocuments: true }),
+    const message = refusal(
+      { binding: 'B', checkpoint: '40', hasDocuments: true },
       log('L', '90'),
-      compare,
+      'another_log',
     );
-    expect(decision).toMatchObject({ action: 'refuse', reason: 'another_log' });
-    const message = decision.action === 'refuse' ? decision.message : '';
     expect(message).toContain('/data/read-model.sqlite');
     expect(message).toContain('/data/events.sqlite');
     expect(message).toContain('(B)');
@@ -74,13 +83,11 @@ describe('decideLogBinding', () => {
   });
 
   it('refuses a log that is gone or emptied (a new, empty log under a new id)', () => {
-    const decision = decideLogBinding(
-      readModel({ binding: 'B', checkpoint: '40', hasDocuments: true }),
+    const message = refusal(
+      { binding: 'B', checkpoint: '40', hasDocuments: true },
       log('L', null),
-      compare,
+      'log_missing_or_behind',
     );
-    expect(decision).toMatchObject({ action: 'refuse', reason: 'log_missing_or_behind' });
-    const message = decision.action === 'refuse' ? decision.message : '';
     expect(message).toContain('The event log /data/events.sqlite (L) is missing or empty');
     expect(message).toContain('/data/read-model.sqlite was built from another event log (B');
     expect(message).toContain('restore it from a backup');
@@ -90,13 +97,11 @@ describe('decideLogBinding', () => {
   });
 
   it('refuses an emptied log under the same id, saying which file to restore', () => {
-    const decision = decideLogBinding(
-      readModel({ binding: 'L', checkpoint: '40', hasDocuments: true }),
+    const message = refusal(
+      { binding: 'L', checkpoint: '40', hasDocuments: true },
       log('L', null),
-      compare,
+      'log_missing_or_behind',
     );
-    expect(decision).toMatchObject({ action: 'refuse', reason: 'log_missing_or_behind' });
-    const message = decision.action === 'refuse' ? decision.message : '';
     expect(message).toContain('The event log /data/events.sqlite is missing, empty or shorter');
     expect(message).toContain('read model at position 40, log at empty');
     expect(message).toContain('restore /data/events.sqlite from a backup');
@@ -104,15 +109,13 @@ describe('decideLogBinding', () => {
   });
 
   it('refuses a log shorter than the checkpoint (restored from an older backup)', () => {
-    const decision = decideLogBinding(
-      readModel({ binding: 'L', checkpoint: '40', hasDocuments: true }),
-      log('L', '39'),
-      compare,
-    );
-    expect(decision).toMatchObject({ action: 'refuse', reason: 'log_missing_or_behind' });
-    expect(decision.action === 'refuse' && decision.message).toContain(
-      'read model at position 40, log at 39',
-    );
+    expect(
+      refusal(
+        { binding: 'L', checkpoint: '40', hasDocuments: true },
+        log('L', '39'),
+        'log_missing_or_behind',
+      ),
+    ).toContain('read model at position 40, log at 39');
   });
 
   it('refuses an unbound read model with documents but an empty log, even without a checkpoint', () => {

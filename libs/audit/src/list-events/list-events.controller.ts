@@ -1,23 +1,14 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import {
-  ApiBearerAuth,
-  ApiCookieAuth,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
-import { ApiErrors } from '@pat/shared';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { ApiController, ApiErrors } from '@pat/shared';
 import { AuditAccess } from '@pat/auth';
 import { parseEventTypes } from '../event-types';
 import { EventPageView } from './event-page.view';
 import { ListEventsDto } from './list-events.dto';
 import { ListEventsQuery } from './list-events.query';
 
-@ApiTags('audit')
-@ApiBearerAuth()
-@ApiCookieAuth()
-@Controller('audit/events')
+@ApiController({ path: 'audit/events', tag: 'audit' })
 export class ListEventsController {
   constructor(private readonly queryBus: QueryBus) {}
 

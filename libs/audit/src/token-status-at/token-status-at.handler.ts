@@ -1,11 +1,9 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { notFound } from '@pat/shared';
+import { isUuid, notFound } from '@pat/shared';
 import { TOKEN_POLICY_STREAM, tokenStatusAt, tokenStream } from '@pat/tokens';
 import { AuditLog } from '../audit-log';
 import { TokenStatusAtView } from './point-in-time.dto';
 import { TokenStatusAtQuery } from './token-status-at.query';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A token's status as of an instant: its stream, its owner's and the policy's, replayed. */
 @QueryHandler(TokenStatusAtQuery)
@@ -13,7 +11,7 @@ export class TokenStatusAtHandler implements IQueryHandler<TokenStatusAtQuery> {
   constructor(private readonly log: AuditLog) {}
 
   async execute(query: TokenStatusAtQuery): Promise<TokenStatusAtView> {
-    if (!UUID.test(query.tokenId)) throw notFound('Token not found');
+    if (!isUuid(query.tokenId)) throw notFound('Token not found');
     const tokenEvents = await this.log.streams(tokenStream(query.tokenId));
     const created = tokenEvents.find((e) => e.type === 'TokenCreated');
     if (!created) throw notFound('Token not found');

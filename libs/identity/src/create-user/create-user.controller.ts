@@ -1,22 +1,13 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import {
-  ApiBearerAuth,
-  ApiCookieAuth,
-  ApiCreatedResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOperation } from '@nestjs/swagger';
 import { AdminOnly, CallerContext, CredentialChange } from '@pat/auth';
-import { ApiErrors, type CommandContext } from '@pat/shared';
+import { ApiController, ApiErrors, type CommandContext } from '@pat/shared';
 import { UserView } from '../user-view';
 import { CreateUserCommand } from './create-user.command';
 import { CreateUserDto } from './create-user.dto';
 
-@ApiTags('users')
-@ApiBearerAuth()
-@ApiCookieAuth()
-@Controller('admin/users')
+@ApiController({ path: 'admin/users', tag: 'users' })
 export class CreateUserController {
   constructor(private readonly commandBus: CommandBus) {}
 

@@ -1,20 +1,11 @@
-import { Controller, Delete, HttpCode, Param } from '@nestjs/common';
+import { Delete, HttpCode, Param } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import {
-  ApiBearerAuth,
-  ApiCookieAuth,
-  ApiNoContentResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOperation } from '@nestjs/swagger';
 import { AdminOnly, CallerContext, CredentialChange } from '@pat/auth';
-import { ApiErrors, type CommandContext } from '@pat/shared';
+import { ApiController, ApiErrors, type CommandContext } from '@pat/shared';
 import { DeleteUserCommand } from './delete-user.command';
 
-@ApiTags('users')
-@ApiBearerAuth()
-@ApiCookieAuth()
-@Controller('admin/users')
+@ApiController({ path: 'admin/users', tag: 'users' })
 export class DeleteUserController {
   constructor(private readonly commandBus: CommandBus) {}
 

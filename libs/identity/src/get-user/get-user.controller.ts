@@ -1,20 +1,11 @@
-import { Controller, Get, Param } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiCookieAuth,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
-import { ApiErrors } from '@pat/shared';
+import { Get, Param } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { ApiController, ApiErrors } from '@pat/shared';
 import { AdminOnly } from '@pat/auth';
 import { UserLookup } from '../user-lookup';
 import { UserView, toUserView } from '../user-view';
 
-@ApiTags('users')
-@ApiBearerAuth()
-@ApiCookieAuth()
-@Controller('admin/users')
+@ApiController({ path: 'admin/users', tag: 'users' })
 export class GetUserController {
   constructor(private readonly users: UserLookup) {}
 

@@ -1,20 +1,11 @@
-import { Controller, Get } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiCookieAuth,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
-import { ApiErrors } from '@pat/shared';
+import { Get } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { ApiController, ApiErrors } from '@pat/shared';
 import { AllowedBeforePasswordChange, CurrentPrincipal, Principal } from '@pat/auth';
 import { MeReader } from './me-reader';
 import { MeView } from './me.view';
 
-@ApiTags('session')
-@ApiBearerAuth()
-@ApiCookieAuth()
-@Controller('me')
+@ApiController({ path: 'me', tag: 'session' })
 export class MeController {
   constructor(private readonly me: MeReader) {}
 

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { UserProfileView } from '../user-view';
 
 export class ProjectMembershipView {
   @ApiProperty({ format: 'uuid', example: '5d2e7f10-3a4b-4c6d-8e9f-1a2b3c4d5e6f' }) id!: string;
@@ -10,14 +11,8 @@ export class ProjectMembershipView {
   role!: string;
 }
 
-export class MeView {
+export class MeView extends UserProfileView {
   @ApiProperty({ format: 'uuid', example: '3f0c9a5e-8d1b-4c2e-9f4a-6b7d2e1c0a91' }) userId!: string;
-  @ApiProperty({ example: 'alice' }) username!: string;
-  @ApiProperty({ nullable: true, type: String, example: 'Alice Liddell' }) name!: string | null;
-  @ApiProperty({ nullable: true, type: String, example: 'alice@example.com' })
-  email!: string | null;
-  @ApiProperty({ example: false }) isAdmin!: boolean;
-  @ApiProperty({ example: false }) isAuditor!: boolean;
   @ApiProperty({ type: [ProjectMembershipView] }) projects!: ProjectMembershipView[];
   @ApiProperty({ enum: ['session', 'token'], example: 'token' }) authMethod!: 'session' | 'token';
   @ApiProperty({

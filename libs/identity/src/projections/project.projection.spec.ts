@@ -1,7 +1,6 @@
-import { projectEvent } from '@pat/application';
-import type { RecordedEvent } from '@pat/event-store';
+import { embeddedReadModel } from '@pat/application/testing/embedded-read-model';
 import { recordedEvent, recordedStream } from '@pat/event-store/testing/recorded-event';
-import { SqliteReadModel, membershipId } from '@pat/read-model';
+import { membershipId } from '@pat/read-model';
 import { projectNameReservationStream, projectStream } from '../domain/project';
 import { projectProjectEvents } from './project.projection';
 
@@ -92,16 +91,10 @@ describe('project projection: changes per event', () => {
 });
 
 describe('project projection: through the embedded read model', () => {
-  let readModel: SqliteReadModel;
-  beforeEach(() => {
-    readModel = new SqliteReadModel({ filename: ':memory:' });
-  });
-  afterEach(() => readModel.close());
-  const apply = (events: RecordedEvent[]) =>
-    readModel.applyEvents(events.map((event) => projectEvent([projectProjectEvents], event)));
+  const embedded = embeddedReadModel([projectProjectEvents]);
 
   it('answers the queries with the project and its current members', async () => {
-    await apply([
+    await embedded.apply([
       ...recordedStream(stream, [
         {
           type: 'ProjectCreated',
@@ -122,20 +115,20 @@ describe('project projection: through the embedded read model', () => {
       ),
     ]);
     const project = { projectId: 'p', name: 'Renamed', createdAt, revision: 6 };
-    expect(await readModel.findProjectById('p')).toEqual(project);
-    expect(await readModel.listProjects()).toEqual([project]);
-    expect(await readModel.findMembership('p', 'u2')).toEqual({
+    expect(await embedded.readModel.findProjectById('p')).toEqual(project);
+    expect(await embedded.readModel.listProjects()).toEqual([project]);
+    expect(await embedded.readModel.findMembership('p', 'u2')).toEqual({
       ...member('u2', 'catalog'),
       revision: 3,
     });
     // Removed: no role, so no membership.
-    expect(await readModel.findMembership('p', 'u1')).toBeNull();
-    expect(await readModel.listMembersOfProject('p')).toEqual([
+    expect(await embedded.readModel.findMembership('p', 'u1')).toBeNull();
+    expect(await embedded.readModel.listMembersOfProject('p')).toEqual([
       { ...member('u2', 'catalog'), revision: 3 },
       { ...member('u3', 'business'), revision: 4 },
     ]);
-    expect(await readModel.listMembershipsOfUser('u1')).toEqual([]);
-    expect(await readModel.listMembershipsOfUser('u3')).toEqual([
+    expect(await embedded.readModel.listMembershipsOfUser('u1')).toEqual([]);
+    expect(await embedded.readModel.listMembershipsOfUser('u3')).toEqual([
       { ...member('u3', 'business'), revision: 4 },
     ]);
   });

@@ -1,7 +1,5 @@
-import { projectEvent } from '@pat/application';
-import type { RecordedEvent } from '@pat/event-store';
+import { embeddedReadModel } from '@pat/application/testing/embedded-read-model';
 import { recordedEvent, recordedStream } from '@pat/event-store/testing/recorded-event';
-import { SqliteReadModel } from '@pat/read-model';
 import type { UserCreated, UserDeleted, UserProfile, UserUpdated } from '../domain/user';
 import { projectUserEvents } from './user.projection';
 
@@ -157,16 +155,10 @@ describe('user projection: changes per event', () => {
 });
 
 describe('user projection: through the embedded read model', () => {
-  let readModel: SqliteReadModel;
-  beforeEach(() => {
-    readModel = new SqliteReadModel({ filename: ':memory:' });
-  });
-  afterEach(() => readModel.close());
-  const apply = (events: RecordedEvent[]) =>
-    readModel.applyEvents(events.map((event) => projectEvent([projectUserEvents], event)));
+  const embedded = embeddedReadModel([projectUserEvents]);
 
   it('answers the queries with the user as the events left it', async () => {
-    await apply(
+    await embedded.apply(
       recordedStream(stream, [
         {
           type: 'UserCreated',
@@ -195,26 +187,26 @@ describe('user projection: through the embedded read model', () => {
       deletedAt: null,
       revision: 2,
     };
-    expect(await readModel.findUserById('u1')).toEqual(expected);
-    expect(await readModel.findUserByUsernameKey('alice')).toEqual(expected);
-    expect(await readModel.listUsers()).toEqual([expected]);
-    expect(await readModel.countUsers()).toBe(1);
+    expect(await embedded.readModel.findUserById('u1')).toEqual(expected);
+    expect(await embedded.readModel.findUserByUsernameKey('alice')).toEqual(expected);
+    expect(await embedded.readModel.listUsers()).toEqual([expected]);
+    expect(await embedded.readModel.countUsers()).toBe(1);
   });
 
   it('keeps a deleted user by id, out of the name lookup, the list and the count', async () => {
-    await apply(
+    await embedded.apply(
       recordedStream(stream, [
         { type: 'UserCreated', data: created, ...at(createdAt) },
         { type: 'UserDeleted', data: profile, ...at('2026-02-01T00:00:00.000Z') },
       ]),
     );
-    expect(await readModel.findUserById('u1')).toMatchObject({
+    expect(await embedded.readModel.findUserById('u1')).toMatchObject({
       username: 'Alice',
       deletedAt: '2026-02-01T00:00:00.000Z',
       revision: 1,
     });
-    expect(await readModel.findUserByUsernameKey('alice')).toBeNull();
-    expect(await readModel.listUsers()).toEqual([]);
-    expect(await readModel.countUsers()).toBe(0);
+    expect(await embedded.readModel.findUserByUsernameKey('alice')).toBeNull();
+    expect(await embedded.readModel.listUsers()).toEqual([]);
+    expect(await embedded.readModel.countUsers()).toBe(0);
   });
 });

@@ -1,15 +1,8 @@
-import { Body, Controller, Delete, HttpCode, Param, Put } from '@nestjs/common';
+import { Body, Delete, HttpCode, Param, Put } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import {
-  ApiBearerAuth,
-  ApiCookieAuth,
-  ApiNoContentResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminOnly, CallerContext } from '@pat/auth';
-import { ApiErrors, type CommandContext } from '@pat/shared';
+import { ApiController, ApiErrors, type CommandContext } from '@pat/shared';
 import { RemoveMemberCommand } from './remove-member/remove-member.command';
 import { ProjectRoles } from './project-access.guard';
 import { ProjectDetailView } from './project-view';
@@ -20,9 +13,7 @@ const TOKEN_MAY_ONLY_LOWER =
   'With a token, only lowering an existing member’s role is allowed: adding a member or raising a role needs a browser session';
 
 /** Membership routes: a project admin for their project, a system admin for any. */
-@ApiBearerAuth()
-@ApiCookieAuth()
-@Controller()
+@ApiController()
 export class MembersController {
   constructor(private readonly commandBus: CommandBus) {}
 
@@ -71,6 +62,7 @@ export class MembersController {
   })
   @ApiErrors(400, 401, 404, 409, 429, 503, { 403: TOKEN_MAY_ONLY_LOWER })
   @ApiOkResponse({ type: ProjectDetailView })
+  // jscpd:ignore-start -- `set` again, on the route whose guard is system administration
   setAsAdmin(
     @Param('id') id: string,
     @Param('userId') userId: string,
@@ -79,6 +71,7 @@ export class MembersController {
   ): Promise<ProjectDetailView> {
     return this.commandBus.execute(new SetMemberCommand(id, userId, body.role, false, context));
   }
+  // jscpd:ignore-end
 
   @Delete('admin/projects/:id/members/:userId')
   @HttpCode(204)

@@ -1,12 +1,6 @@
-import { Body, Controller, Param, Patch } from '@nestjs/common';
+import { Body, Param, Patch } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import {
-  ApiBearerAuth,
-  ApiCookieAuth,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import {
   AdminOnly,
   CallerContext,
@@ -15,15 +9,12 @@ import {
   Principal,
   SessionService,
 } from '@pat/auth';
-import { ApiErrors, type CommandContext } from '@pat/shared';
+import { ApiController, ApiErrors, type CommandContext } from '@pat/shared';
 import { UserView } from '../user-view';
 import { UpdateUserCommand } from './update-user.command';
 import { UpdateUserDto } from './update-user.dto';
 
-@ApiTags('users')
-@ApiBearerAuth()
-@ApiCookieAuth()
-@Controller('admin/users')
+@ApiController({ path: 'admin/users', tag: 'users' })
 export class UpdateUserController {
   constructor(
     private readonly commandBus: CommandBus,

@@ -1,22 +1,13 @@
-import { Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import {
-  ApiBearerAuth,
-  ApiCookieAuth,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { AdminOnly, CallerContext } from '@pat/auth';
-import { ApiErrors, type CommandContext } from '@pat/shared';
+import { ApiController, ApiErrors, type CommandContext } from '@pat/shared';
 import { RevokeTokenCommand } from '../revoke-token/revoke-token.command';
 import { TokenView } from '../token-view';
 
 /** Kill anyone's leaked token: the same command as a user's revoke, with reason `admin`. */
-@ApiTags('tokens (admin)')
-@ApiBearerAuth()
-@ApiCookieAuth()
-@Controller('admin/tokens')
+@ApiController({ path: 'admin/tokens', tag: 'tokens (admin)' })
 export class AdminRevokeTokenController {
   constructor(private readonly commandBus: CommandBus) {}
 

@@ -1,22 +1,13 @@
-import { Body, Controller, Put } from '@nestjs/common';
+import { Body, Put } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import {
-  ApiBearerAuth,
-  ApiCookieAuth,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { AdminOnly, CallerContext, CredentialChange } from '@pat/auth';
-import { ApiErrors, type CommandContext } from '@pat/shared';
+import { ApiController, ApiErrors, type CommandContext } from '@pat/shared';
 import { TokenPolicyView } from '../token-policy-view';
 import { ChangeTokenPolicyCommand } from './change-token-policy.command';
 import { ChangeTokenPolicyDto } from './change-token-policy.dto';
 
-@ApiTags('token policy')
-@ApiBearerAuth()
-@ApiCookieAuth()
-@Controller('admin/token-policy')
+@ApiController({ path: 'admin/token-policy', tag: 'token policy' })
 export class ChangeTokenPolicyController {
   constructor(private readonly commandBus: CommandBus) {}
 

@@ -1,21 +1,12 @@
-import { Controller, Get, Param } from '@nestjs/common';
+import { Get, Param } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import {
-  ApiBearerAuth,
-  ApiCookieAuth,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
-import { ApiErrors } from '@pat/shared';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { ApiController, ApiErrors } from '@pat/shared';
 import { CurrentPrincipal, Principal } from '@pat/auth';
 import { TokenView } from '../token-view';
 import { GetMyTokenQuery } from './get-my-token.query';
 
-@ApiTags('tokens')
-@ApiBearerAuth()
-@ApiCookieAuth()
-@Controller('me/tokens')
+@ApiController({ path: 'me/tokens', tag: 'tokens' })
 export class GetMyTokenController {
   constructor(private readonly queryBus: QueryBus) {}
 

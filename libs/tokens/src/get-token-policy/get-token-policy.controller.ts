@@ -1,21 +1,12 @@
-import { Controller, Get } from '@nestjs/common';
+import { Get } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import {
-  ApiBearerAuth,
-  ApiCookieAuth,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
-import { ApiErrors } from '@pat/shared';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { ApiController, ApiErrors } from '@pat/shared';
 import { AdminOnly } from '@pat/auth';
 import { TokenPolicyView } from '../token-policy-view';
 import { GetTokenPolicyQuery } from './get-token-policy.query';
 
-@ApiTags('token policy')
-@ApiBearerAuth()
-@ApiCookieAuth()
-@Controller()
+@ApiController({ tag: 'token policy' })
 export class GetTokenPolicyController {
   constructor(private readonly queryBus: QueryBus) {}
 

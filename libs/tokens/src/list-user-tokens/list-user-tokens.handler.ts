@@ -1,12 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryBus, QueryHandler } from '@nestjs/cqrs';
 import { READ_MODEL, ReadModel } from '@pat/read-model';
-import { Page, notFound } from '@pat/shared';
+import { Page, isUuid, notFound } from '@pat/shared';
 import { ListMyTokensQuery } from '../list-my-tokens/list-my-tokens.query';
 import { TokenView } from '../token-view';
 import { ListUserTokensQuery } from './list-user-tokens.query';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Any user's tokens, for administrators; a deleted user's tokens stay visible. */
 @QueryHandler(ListUserTokensQuery)
@@ -17,7 +15,7 @@ export class ListUserTokensHandler implements IQueryHandler<ListUserTokensQuery>
   ) {}
 
   async execute(query: ListUserTokensQuery): Promise<Page<TokenView>> {
-    const user = UUID.test(query.userId) ? await this.readModel.findUserById(query.userId) : null;
+    const user = isUuid(query.userId) ? await this.readModel.findUserById(query.userId) : null;
     if (!user) throw notFound('User not found');
     return this.queryBus.execute(new ListMyTokensQuery(user.userId, query.page));
   }

@@ -1,21 +1,12 @@
-import { Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import {
-  ApiBearerAuth,
-  ApiCookieAuth,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { CallerContext, CurrentPrincipal, Principal } from '@pat/auth';
-import { ApiErrors, type CommandContext } from '@pat/shared';
+import { ApiController, ApiErrors, type CommandContext } from '@pat/shared';
 import { TokenView } from '../token-view';
 import { RevokeTokenCommand } from './revoke-token.command';
 
-@ApiTags('tokens')
-@ApiBearerAuth()
-@ApiCookieAuth()
-@Controller('me/tokens')
+@ApiController({ path: 'me/tokens', tag: 'tokens' })
 export class RevokeTokenController {
   constructor(private readonly commandBus: CommandBus) {}
 

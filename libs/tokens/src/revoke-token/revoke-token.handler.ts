@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CommandRunner } from '@pat/application';
-import { CLOCK, Clock, notFound } from '@pat/shared';
+import { CLOCK, Clock, isUuid, notFound } from '@pat/shared';
 import { decideRevokeToken, tokenStream } from '../domain/token';
 import { tokenAggregate } from '../token-aggregate';
 import { TokenLookup } from '../token-lookup';
@@ -19,7 +19,7 @@ export class RevokeTokenHandler implements ICommandHandler<RevokeTokenCommand> {
   ) {}
 
   async execute(command: RevokeTokenCommand): Promise<TokenView> {
-    if (!this.tokens.isTokenId(command.tokenId)) throw notFound('Token not found');
+    if (!isUuid(command.tokenId)) throw notFound('Token not found');
     const now = this.clock.now();
     // Decided on the event stream, not the read model: the stream is the truth and the append
     // is guarded by its revision, so concurrent revokes yield exactly one TokenRevoked.

@@ -1,28 +1,12 @@
-import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
+import { Get, Param } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import {
-  ApiBearerAuth,
-  ApiCookieAuth,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
-import type { Request, Response } from 'express';
-import {
-  ApiErrors,
-  ApiPaged,
-  NEXT_PAGE_LINK_HEADER,
-  parsePageRequest,
-  setNextPageLink,
-} from '@pat/shared';
+import { ApiOperation } from '@nestjs/swagger';
+import { ApiController, ApiErrors, ApiPaged, type PagedCall, Paging } from '@pat/shared';
 import { AuditAccess } from '@pat/auth';
 import { HISTORY_CURSOR_PARTS, TokenHistoryQuery } from './token-history.query';
 import { TokenHistoryView } from './token-history.view';
 
-@ApiTags('audit')
-@ApiBearerAuth()
-@ApiCookieAuth()
-@Controller('audit/tokens')
+@ApiController({ path: 'audit/tokens', tag: 'audit' })
 export class TokenHistoryController {
   constructor(private readonly queryBus: QueryBus) {}
 
@@ -34,18 +18,13 @@ export class TokenHistoryController {
       'A token’s events — decisions and usage trail — in log order, paged (system administrators and auditors)',
   })
   @ApiErrors(400, 401, 403, 429, 503, { 404: 'No such token' })
-  @ApiPaged()
-  @ApiOkResponse({ type: TokenHistoryView, headers: NEXT_PAGE_LINK_HEADER })
+  @ApiPaged({ type: TokenHistoryView })
   async history(
     @Param('id') id: string,
-    @Query('limit') limit: unknown,
-    @Query('cursor') cursor: unknown,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
+    @Paging(HISTORY_CURSOR_PARTS) paging: PagedCall,
   ): Promise<TokenHistoryView> {
-    const page = parsePageRequest(limit, cursor, HISTORY_CURSOR_PARTS);
-    const result = await this.queryBus.execute(new TokenHistoryQuery(id, page));
-    setNextPageLink(request, response, result.next);
+    const result = await this.queryBus.execute(new TokenHistoryQuery(id, paging.page));
+    paging.link(result.next);
     return result.view;
   }
 }

@@ -1,11 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, EventStore, RecordedEvent } from '@pat/event-store';
-import { encodeCursor, invalid, notFound } from '@pat/shared';
+import { encodeCursor, invalid, isUuid, notFound } from '@pat/shared';
 import { tokenStream, tokenUsageStream } from '../domain/token';
 import { TokenHistoryPage, TokenHistoryQuery } from './token-history.query';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const REVISION = /^(0|[1-9][0-9]{0,14})$/;
 
 /**
@@ -19,7 +18,7 @@ export class TokenHistoryHandler implements IQueryHandler<TokenHistoryQuery> {
   constructor(@Inject(EVENT_STORE) private readonly eventStore: EventStore) {}
 
   async execute(query: TokenHistoryQuery): Promise<TokenHistoryPage> {
-    if (!UUID.test(query.tokenId)) throw notFound('Token not found');
+    if (!isUuid(query.tokenId)) throw notFound('Token not found');
     const [fromDecision, fromUsage] = startRevisions(query.page.after);
     const maxCount = query.page.limit + 1;
     const [decisions, usage] = await Promise.all([

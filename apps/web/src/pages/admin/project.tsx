@@ -9,10 +9,19 @@ import {
   type User,
 } from '../../api';
 import { ConfirmDialog } from '../../components/dialog';
-import { Field, fieldMessages } from '../../components/field';
+import { Field, TextField, fieldMessages } from '../../components/field';
+import { Form, useSubmission } from '../../components/form';
 import { TrashIcon } from '../../components/icons';
 import { notify } from '../../components/toasts';
-import { Alert, Card, LoadError, Loading, PageHeader } from '../../components/ui';
+import {
+  ActionsHeader,
+  Alert,
+  Card,
+  DangerIconButton,
+  PageHeader,
+  Pending,
+  UserCell,
+} from '../../components/ui';
 import { formatDate } from '../../format';
 import { asApiError, useResource } from '../../resource';
 import { href } from '../../router';
@@ -37,10 +46,7 @@ export function ProjectPage({ projectId }: { projectId: string }) {
         }
         description={project ? `Created ${formatDate(project.createdAt)}` : undefined}
       />
-      {resource.state === 'loading' && <Loading label="Loading the project…" />}
-      {resource.state === 'error' && (
-        <LoadError error={resource.error} what="project" onRetry={() => void reload()} />
-      )}
+      <Pending resource={resource} loading="Loading the project…" what="project" onRetry={reload} />
       {project && (
         <div class="stack">
           <Members project={project} onChanged={replace} onRemoved={() => void reload(true)} />
@@ -59,48 +65,26 @@ function Rename({
   onRenamed: (project: ProjectDetail) => void;
 }) {
   const [name, setName] = useState(project.name);
-  const [busy, setBusy] = useState(false);
-  const [fields, setFields] = useState<Record<string, string[]>>({});
-  const [formError, setFormError] = useState<string | null>(null);
+  const { busy, fields, formError, run } = useSubmission({ shown: ['name'] });
 
-  const submit = async () => {
-    setBusy(true);
-    setFields({});
-    setFormError(null);
-    try {
+  const submit = () =>
+    run(async () => {
       const renamed = await api.admin.renameProject(project.id, name);
       notify(`Renamed to ${renamed.name}`);
       onRenamed(renamed);
-    } catch (failure) {
-      const error = asApiError(failure);
-      setFields(error.fields);
-      if (!error.fields.name) setFormError(error.message);
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <Card title="Project name">
-      <form
-        class="form form-inline"
-        noValidate
-        onSubmit={(event) => {
-          event.preventDefault();
-          if (!busy) void submit();
-        }}
-      >
+      <Form class="form form-inline" disabled={busy} onSubmit={submit}>
         {formError && <Alert>{formError}</Alert>}
-        <Field label="Name" errors={fieldMessages(fields, 'name', 'Name')}>
-          {(control) => (
-            <input
-              {...control}
-              class="input input-narrow"
-              type="text"
-              value={name}
-              onInput={(event) => setName(event.currentTarget.value)}
-            />
-          )}
-        </Field>
+        <TextField
+          label="Name"
+          errors={fieldMessages(fields, 'name', 'Name')}
+          value={name}
+          onValue={setName}
+          narrow
+        />
         <button
           type="submit"
           class="button button-secondary"
@@ -108,7 +92,7 @@ function Rename({
         >
           {busy ? 'Renaming…' : 'Rename'}
         </button>
-      </form>
+      </Form>
     </Card>
   );
 }
@@ -160,20 +144,13 @@ function Members({
             <tr>
               <th scope="col">Member</th>
               <th scope="col">Role</th>
-              <th scope="col">
-                <span class="visually-hidden">Actions</span>
-              </th>
+              <ActionsHeader />
             </tr>
           </thead>
           <tbody>
             {project.members.map((member) => (
               <tr key={member.userId}>
-                <th scope="row" class="cell-name">
-                  <a class="row-link" href={href(`/admin/users/${member.userId}`)}>
-                    {member.username}
-                  </a>
-                  {member.name && <div class="cell-sub">{member.name}</div>}
-                </th>
+                <UserCell user={{ ...member, id: member.userId }} />
                 <td>
                   <select
                     class="input select input-compact"
@@ -190,15 +167,13 @@ function Members({
                   </select>
                 </td>
                 <td class="cell-actions">
-                  <button
-                    type="button"
-                    class="icon-button icon-button-danger"
-                    aria-label={`Remove ${member.username} from ${project.name}`}
+                  <DangerIconButton
+                    label={`Remove ${member.username} from ${project.name}`}
                     title="Remove from project"
                     onClick={() => setRemoving(member)}
                   >
                     <TrashIcon />
-                  </button>
+                  </DangerIconButton>
                 </td>
               </tr>
             ))}
@@ -239,9 +214,7 @@ function AddMember({
   const { resource: users } = useResource(api.admin.users, 'admin-users');
   const [userId, setUserId] = useState('');
   const [role, setRole] = useState<Role>('analyst');
-  const [busy, setBusy] = useState(false);
-  const [fields, setFields] = useState<Record<string, string[]>>({});
-  const [formError, setFormError] = useState<string | null>(null);
+  const { busy, fields, formError, refuse, run } = useSubmission({ shown: ['userId', 'role'] });
 
   const members = new Set(project.members.map((m) => m.userId));
   const candidates: User[] =
@@ -249,37 +222,20 @@ function AddMember({
 
   const submit = async () => {
     if (!userId) {
-      setFields({ userId: ['Choose a user'] });
+      refuse({ userId: ['Choose a user'] });
       return;
     }
-    setBusy(true);
-    setFields({});
-    setFormError(null);
-    try {
+    await run(async () => {
       const added = await api.admin.setMember(project.id, userId, role);
       const user = candidates.find((u) => u.id === userId);
       notify(`${user?.username ?? 'Member'} added as ${ROLE_LABELS[role]}`);
       setUserId('');
       onAdded(added);
-    } catch (failure) {
-      const error = asApiError(failure);
-      setFields(error.fields);
-      if (!error.fields.role) setFormError(error.message);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
-    <form
-      class="add-member"
-      aria-label="Add a member"
-      noValidate
-      onSubmit={(event) => {
-        event.preventDefault();
-        if (!busy) void submit();
-      }}
-    >
+    <Form class="add-member" label="Add a member" disabled={busy} onSubmit={submit}>
       <h3 class="subheading">Add a member</h3>
       {formError && <Alert>{formError}</Alert>}
       <div class="form-inline">
@@ -327,6 +283,6 @@ function AddMember({
           {busy ? 'Adding…' : 'Add member'}
         </button>
       </div>
-    </form>
+    </Form>
   );
 }

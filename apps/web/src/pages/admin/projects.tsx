@@ -1,12 +1,13 @@
 import { useState } from 'preact/hooks';
-import { api, ROLE_LABELS, type Project } from '../../api';
+import { api, type Project } from '../../api';
 import { Dialog } from '../../components/dialog';
-import { Field, fieldMessages } from '../../components/field';
-import { FolderIcon, PlusIcon } from '../../components/icons';
+import { TextField, fieldMessages } from '../../components/field';
+import { DialogForm, useSubmission } from '../../components/form';
+import { PlusIcon } from '../../components/icons';
+import { ProjectsCard } from '../../components/projects-card';
 import { notify } from '../../components/toasts';
-import { Alert, EmptyState, LoadError, Loading, PageHeader } from '../../components/ui';
-import { formatDate } from '../../format';
-import { asApiError, useResource } from '../../resource';
+import { PageHeader, Pending } from '../../components/ui';
+import { useResource } from '../../resource';
 import { href } from '../../router';
 
 export function ProjectsPage() {
@@ -27,48 +28,14 @@ export function ProjectsPage() {
           )
         }
       />
-      {resource.state === 'loading' && <Loading label="Loading projects…" />}
-      {resource.state === 'error' && (
-        <LoadError error={resource.error} what="projects" onRetry={() => void reload()} />
-      )}
+      <Pending resource={resource} loading="Loading projects…" what="projects" onRetry={reload} />
       {resource.state === 'ready' && (
-        <div class="card">
-          {resource.data.length === 0 ? (
-            <EmptyState icon={<FolderIcon size={22} />} title="No projects yet">
-              Create a project, then add its members.
-            </EmptyState>
-          ) : (
-            <table class="table">
-              <caption class="visually-hidden">Projects</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Project</th>
-                  <th scope="col">Your role</th>
-                  <th scope="col">Created</th>
-                </tr>
-              </thead>
-              <tbody>
-                {resource.data.map((project) => (
-                  <tr key={project.id}>
-                    <th scope="row">
-                      <a class="row-link" href={href(`/admin/projects/${project.id}`)}>
-                        {project.name}
-                      </a>
-                    </th>
-                    <td>
-                      {project.role ? (
-                        ROLE_LABELS[project.role]
-                      ) : (
-                        <span class="muted">Not a member</span>
-                      )}
-                    </td>
-                    <td>{formatDate(project.createdAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-        </div>
+        <ProjectsCard
+          projects={resource.data}
+          caption="Projects"
+          empty="Create a project, then add its members."
+          link={(project) => href(`/admin/projects/${project.id}`)}
+        />
       )}
       {adding && (
         <NewProjectDialog
@@ -94,60 +61,32 @@ function NewProjectDialog({
   onCreated: (project: Project) => void;
 }) {
   const [name, setName] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [fields, setFields] = useState<Record<string, string[]>>({});
-  const [formError, setFormError] = useState<string | null>(null);
+  const { busy, fields, formError, run } = useSubmission({ shown: ['name'] });
 
-  const submit = async () => {
-    setBusy(true);
-    setFields({});
-    setFormError(null);
-    try {
+  const submit = () =>
+    run(async () => {
       const { members: _members, ...project } = await api.admin.createProject(name);
       onCreated(project);
-    } catch (failure) {
-      const error = asApiError(failure);
-      setFields(error.fields);
-      if (!error.fields.name) setFormError(error.message);
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <Dialog title="New project" onClose={onClose} busy={busy} size="small">
-      <form
-        class="form"
-        noValidate
-        onSubmit={(event) => {
-          event.preventDefault();
-          if (!busy) void submit();
-        }}
+      <DialogForm
+        busy={busy}
+        formError={formError}
+        submitLabel="Create project"
+        busyLabel="Creating…"
+        onSubmit={submit}
+        onCancel={onClose}
       >
-        <div class="dialog-body">
-          {formError && <Alert>{formError}</Alert>}
-          <Field label="Project name" errors={fieldMessages(fields, 'name', 'Name')}>
-            {(control) => (
-              <input
-                {...control}
-                class="input"
-                type="text"
-                placeholder="Forecasting"
-                value={name}
-                onInput={(event) => setName(event.currentTarget.value)}
-                autoFocus
-              />
-            )}
-          </Field>
-        </div>
-        <footer class="dialog-footer">
-          <button type="button" class="button button-secondary" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-          <button type="submit" class="button button-primary" disabled={busy}>
-            {busy ? 'Creating…' : 'Create project'}
-          </button>
-        </footer>
-      </form>
+        <TextField
+          label="Project name"
+          errors={fieldMessages(fields, 'name', 'Name')}
+          value={name}
+          onValue={setName}
+          input={{ placeholder: 'Forecasting', autoFocus: true }}
+        />
+      </DialogForm>
     </Dialog>
   );
 }

@@ -1,9 +1,10 @@
 import { useState } from 'preact/hooks';
 import { api, type TokenPolicy } from '../../api';
-import { Field, fieldMessages } from '../../components/field';
+import { TextField, fieldMessages } from '../../components/field';
+import { Form, useSubmission } from '../../components/form';
 import { notify } from '../../components/toasts';
-import { Alert, Card, LoadError, Loading, PageHeader } from '../../components/ui';
-import { asApiError, useResource } from '../../resource';
+import { Alert, Card, PageHeader, Pending } from '../../components/ui';
+import { useResource } from '../../resource';
 
 export function TokenPolicyPage() {
   const { resource, reload, update } = useResource(api.admin.tokenPolicy, 'admin-token-policy');
@@ -14,10 +15,12 @@ export function TokenPolicyPage() {
         eyebrow="Administration"
         description="How long a personal access token may live."
       />
-      {resource.state === 'loading' && <Loading label="Loading the token policy…" />}
-      {resource.state === 'error' && (
-        <LoadError error={resource.error} what="token policy" onRetry={() => void reload()} />
-      )}
+      <Pending
+        resource={resource}
+        loading="Loading the token policy…"
+        what="token policy"
+        onRetry={reload}
+      />
       {resource.state === 'ready' && (
         <PolicyForm
           key={resource.data.maxLifetimeDays}
@@ -37,59 +40,32 @@ function PolicyForm({
   onSaved: (policy: TokenPolicy) => void;
 }) {
   const [days, setDays] = useState(String(policy.maxLifetimeDays));
-  const [busy, setBusy] = useState(false);
-  const [fields, setFields] = useState<Record<string, string[]>>({});
-  const [formError, setFormError] = useState<string | null>(null);
+  const { busy, fields, formError, run } = useSubmission({ shown: ['maxLifetimeDays'] });
 
-  const submit = async () => {
-    setBusy(true);
-    setFields({});
-    setFormError(null);
-    try {
+  const submit = () =>
+    run(async () => {
       const saved = await api.admin.setTokenPolicy(Number(days));
       notify(`Maximum lifetime set to ${saved.maxLifetimeDays} days`);
       onSaved(saved);
-    } catch (failure) {
-      const error = asApiError(failure);
-      setFields(error.fields);
-      if (!error.fields.maxLifetimeDays) setFormError(error.message);
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <Card
       title="Maximum lifetime"
       description="Applies to existing tokens too: lowering it expires longer-lived tokens at once, raising it again restores them."
     >
-      <form
-        class="form"
-        noValidate
-        onSubmit={(event) => {
-          event.preventDefault();
-          if (!busy) void submit();
-        }}
-      >
+      <Form class="form" disabled={busy} onSubmit={submit}>
         {formError && <Alert>{formError}</Alert>}
-        <Field
+        <TextField
           label="Maximum lifetime (days)"
           hint="Between 1 and 3650 days."
           errors={fieldMessages(fields, 'maxLifetimeDays', 'Maximum lifetime')}
-        >
-          {(control) => (
-            <input
-              {...control}
-              class="input input-narrow"
-              type="number"
-              inputMode="numeric"
-              min={1}
-              max={3650}
-              step={1}
-              value={days}
-              onInput={(event) => setDays(event.currentTarget.value)}
-            />
-          )}
-        </Field>
+          type="number"
+          value={days}
+          onValue={setDays}
+          narrow
+          input={{ inputMode: 'numeric', min: 1, max: 3650, step: 1 }}
+        />
         <p class="muted">
           People choosing an expiry see{' '}
           {policy.presets.length > 0
@@ -106,7 +82,7 @@ function PolicyForm({
             {busy ? 'Saving…' : 'Save policy'}
           </button>
         </div>
-      </form>
+      </Form>
     </Card>
   );
 }

@@ -1,20 +1,16 @@
 import { useState } from 'preact/hooks';
 import { api, type Me, type Token, type User, type UserChanges } from '../../api';
-import {
-  Checkbox,
-  Field,
-  PasswordField,
-  fieldMessages,
-  otherMessages,
-} from '../../components/field';
+import { PasswordField, fieldMessages } from '../../components/field';
+import { Form, useSubmission } from '../../components/form';
 import { KeyIcon } from '../../components/icons';
 import { RevokeTokenDialog } from '../../components/revoke-token-dialog';
 import { notify } from '../../components/toasts';
 import { TokenTable } from '../../components/token-table';
-import { Alert, Card, EmptyState, LoadError, Loading, PageHeader } from '../../components/ui';
+import { Alert, Card, EmptyState, PageHeader, Pending } from '../../components/ui';
 import { formatDate } from '../../format';
-import { asApiError, useResource } from '../../resource';
+import { useResource } from '../../resource';
 import { href, navigate } from '../../router';
+import { AccessFields, ContactFields } from './user-fields';
 import { DeleteUserDialog } from './users';
 
 /** One user: edit them, see and revoke their tokens, delete them. */
@@ -34,10 +30,7 @@ export function UserPage({ userId, me }: { userId: string; me: Me }) {
         }
         description={user ? `Created ${formatDate(user.createdAt)}` : undefined}
       />
-      {resource.state === 'loading' && <Loading label="Loading the user…" />}
-      {resource.state === 'error' && (
-        <LoadError error={resource.error} what="user" onRetry={() => void reload()} />
-      )}
+      <Pending resource={resource} loading="Loading the user…" what="user" onRetry={reload} />
       {user && (
         <div class="stack">
           <EditUser
@@ -92,22 +85,25 @@ function EditUser({
   isSelf: boolean;
   onSaved: (user: User) => void;
 }) {
-  const [name, setName] = useState(user.name ?? '');
-  const [email, setEmail] = useState(user.email ?? '');
-  const [isAdmin, setIsAdmin] = useState(user.isAdmin);
-  const [isAuditor, setIsAuditor] = useState(user.isAuditor);
+  const [form, setForm] = useState({
+    name: user.name ?? '',
+    email: user.email ?? '',
+    isAdmin: user.isAdmin,
+    isAuditor: user.isAuditor,
+  });
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [fields, setFields] = useState<Record<string, string[]>>({});
-  const [formError, setFormError] = useState<string | null>(null);
+  const set = (change: Partial<typeof form>) => setForm((current) => ({ ...current, ...change }));
+  const { busy, fields, formError, run } = useSubmission({ shown: EDIT_FIELDS });
 
   /** Only what changed: an unchanged flag is not sent. */
   const changes = (): UserChanges => {
     const result: UserChanges = {};
-    if (name.trim() !== (user.name ?? '')) result.name = name.trim() || null;
-    if (email.trim() !== (user.email ?? '')) result.email = email.trim() || null;
-    if (isAdmin !== user.isAdmin) result.isAdmin = isAdmin;
-    if (isAuditor !== user.isAuditor) result.isAuditor = isAuditor;
+    const name = form.name.trim();
+    const email = form.email.trim();
+    if (name !== (user.name ?? '')) result.name = name || null;
+    if (email !== (user.email ?? '')) result.email = email || null;
+    if (form.isAdmin !== user.isAdmin) result.isAdmin = form.isAdmin;
+    if (form.isAuditor !== user.isAuditor) result.isAuditor = form.isAuditor;
     if (password) result.password = password;
     return result;
   };
@@ -118,60 +114,19 @@ function EditUser({
       notify('Nothing to save');
       return;
     }
-    setBusy(true);
-    setFields({});
-    setFormError(null);
-    try {
+    await run(async () => {
       const saved = await api.admin.updateUser(user.id, body);
       setPassword('');
       onSaved(saved);
       notify(`Saved ${saved.username}`);
-    } catch (failure) {
-      const error = asApiError(failure);
-      setFields(error.fields);
-      const unplaced = otherMessages(error.fields, EDIT_FIELDS);
-      if (Object.keys(error.fields).length === 0) setFormError(error.message);
-      else if (unplaced.length > 0) setFormError(unplaced.join(' '));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
     <Card title="Profile" description="The username cannot change.">
-      <form
-        class="form"
-        noValidate
-        onSubmit={(event) => {
-          event.preventDefault();
-          if (!busy) void submit();
-        }}
-      >
+      <Form class="form" disabled={busy} onSubmit={submit}>
         {formError && <Alert>{formError}</Alert>}
-        <div class="field-row">
-          <Field label="Name" optional errors={fieldMessages(fields, 'name', 'Name')}>
-            {(control) => (
-              <input
-                {...control}
-                class="input"
-                type="text"
-                value={name}
-                onInput={(event) => setName(event.currentTarget.value)}
-              />
-            )}
-          </Field>
-          <Field label="Email" optional errors={fieldMessages(fields, 'email', 'Email')}>
-            {(control) => (
-              <input
-                {...control}
-                class="input"
-                type="email"
-                value={email}
-                onInput={(event) => setEmail(event.currentTarget.value)}
-              />
-            )}
-          </Field>
-        </div>
+        <ContactFields name={form.name} email={form.email} fields={fields} onChange={set} />
         <PasswordField
           label="New password"
           optional
@@ -182,32 +137,18 @@ function EditUser({
           onValue={setPassword}
           narrow
         />
-        <fieldset class="fieldset">
-          <legend class="field-label">Access</legend>
-          <Checkbox
-            label="System administrator"
-            hint={
-              isSelf
-                ? 'You cannot remove your own administrator access.'
-                : 'Manages users, projects and the token policy.'
-            }
-            checked={isAdmin}
-            disabled={isSelf}
-            onChange={setIsAdmin}
-          />
-          <Checkbox
-            label="Auditor"
-            hint="Reads the audit history."
-            checked={isAuditor}
-            onChange={setIsAuditor}
-          />
-        </fieldset>
+        <AccessFields
+          isAdmin={form.isAdmin}
+          isAuditor={form.isAuditor}
+          ownAdmin={isSelf}
+          onChange={set}
+        />
         <div class="form-actions">
           <button type="submit" class="button button-primary" disabled={busy}>
             {busy ? 'Saving…' : 'Save changes'}
           </button>
         </div>
-      </form>
+      </Form>
     </Card>
   );
 }
@@ -224,10 +165,7 @@ function UserTokens({ user }: { user: User }) {
       description={`Tokens ${user.username} created. Revoking one stops it at once.`}
       flush
     >
-      {resource.state === 'loading' && <Loading label="Loading tokens…" />}
-      {resource.state === 'error' && (
-        <LoadError error={resource.error} what="tokens" onRetry={() => void reload()} />
-      )}
+      <Pending resource={resource} loading="Loading tokens…" what="tokens" onRetry={reload} />
       {resource.state === 'ready' &&
         (resource.data.length === 0 ? (
           <EmptyState icon={<KeyIcon size={22} />} title="No tokens yet" />

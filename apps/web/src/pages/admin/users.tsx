@@ -1,19 +1,22 @@
 import { useState } from 'preact/hooks';
 import { api, type Me, type NewUser, type User } from '../../api';
 import { ConfirmDialog, Dialog } from '../../components/dialog';
-import {
-  Checkbox,
-  Field,
-  PasswordField,
-  fieldMessages,
-  otherMessages,
-} from '../../components/field';
+import { PasswordField, TextField, fieldMessages } from '../../components/field';
+import { DialogForm, useSubmission } from '../../components/form';
 import { PlusIcon, TrashIcon, UsersIcon } from '../../components/icons';
 import { notify } from '../../components/toasts';
-import { Alert, Badge, EmptyState, LoadError, Loading, PageHeader } from '../../components/ui';
+import {
+  ActionsHeader,
+  Badge,
+  DangerIconButton,
+  EmptyState,
+  PageHeader,
+  Pending,
+  UserCell,
+} from '../../components/ui';
 import { formatDate } from '../../format';
-import { asApiError, useResource } from '../../resource';
-import { href } from '../../router';
+import { useResource } from '../../resource';
+import { AccessFields, ContactFields } from './user-fields';
 
 export function UserBadges({ user }: { user: Pick<User, 'isAdmin' | 'isAuditor'> }) {
   if (!user.isAdmin && !user.isAuditor) return <span class="muted">Member</span>;
@@ -74,10 +77,7 @@ export function UsersPage({ me }: { me: Me }) {
           )
         }
       />
-      {resource.state === 'loading' && <Loading label="Loading users…" />}
-      {resource.state === 'error' && (
-        <LoadError error={resource.error} what="users" onRetry={() => void reload()} />
-      )}
+      <Pending resource={resource} loading="Loading users…" what="users" onRetry={reload} />
       {resource.state === 'ready' && (
         <div class="card">
           {resource.data.length === 0 ? (
@@ -92,20 +92,13 @@ export function UsersPage({ me }: { me: Me }) {
                     <th scope="col">Email</th>
                     <th scope="col">Access</th>
                     <th scope="col">Created</th>
-                    <th scope="col">
-                      <span class="visually-hidden">Actions</span>
-                    </th>
+                    <ActionsHeader />
                   </tr>
                 </thead>
                 <tbody>
                   {resource.data.map((user) => (
                     <tr key={user.id}>
-                      <th scope="row" class="cell-name">
-                        <a class="row-link" href={href(`/admin/users/${user.id}`)}>
-                          {user.username}
-                        </a>
-                        {user.name && <div class="cell-sub">{user.name}</div>}
-                      </th>
+                      <UserCell user={user} />
                       <td>{user.email ?? <span class="muted">—</span>}</td>
                       <td>
                         <UserBadges user={user} />
@@ -113,15 +106,13 @@ export function UsersPage({ me }: { me: Me }) {
                       <td>{formatDate(user.createdAt)}</td>
                       <td class="cell-actions">
                         {user.id !== me.userId && (
-                          <button
-                            type="button"
-                            class="icon-button icon-button-danger"
-                            aria-label={`Delete user ${user.username}`}
+                          <DangerIconButton
+                            label={`Delete user ${user.username}`}
                             title="Delete"
                             onClick={() => setDeleting(user)}
                           >
                             <TrashIcon />
-                          </button>
+                          </DangerIconButton>
                         )}
                       </td>
                     </tr>
@@ -173,16 +164,11 @@ function NewUserDialog({
     isAdmin: false,
     isAuditor: false,
   });
-  const [busy, setBusy] = useState(false);
-  const [fields, setFields] = useState<Record<string, string[]>>({});
-  const [formError, setFormError] = useState<string | null>(null);
+  const { busy, fields, formError, run } = useSubmission({ shown: USER_FIELDS });
   const set = (change: Partial<NewUser>) => setForm((current) => ({ ...current, ...change }));
 
-  const submit = async () => {
-    setBusy(true);
-    setFields({});
-    setFormError(null);
-    try {
+  const submit = () =>
+    run(async () => {
       onCreated(
         await api.admin.createUser({
           ...form,
@@ -190,103 +176,42 @@ function NewUserDialog({
           email: form.email?.trim() || undefined,
         }),
       );
-    } catch (failure) {
-      const error = asApiError(failure);
-      setFields(error.fields);
-      const unplaced = otherMessages(error.fields, USER_FIELDS);
-      if (Object.keys(error.fields).length === 0) setFormError(error.message);
-      else if (unplaced.length > 0) setFormError(unplaced.join(' '));
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <Dialog title="New user" onClose={onClose} busy={busy}>
-      <form
-        class="form"
-        noValidate
-        onSubmit={(event) => {
-          event.preventDefault();
-          if (!busy) void submit();
-        }}
+      <DialogForm
+        busy={busy}
+        formError={formError}
+        submitLabel="Create user"
+        busyLabel="Creating…"
+        onSubmit={submit}
+        onCancel={onClose}
       >
-        <div class="dialog-body">
-          {formError && <Alert>{formError}</Alert>}
-          <Field
-            label="Username"
-            hint="3 to 64 characters, no spaces."
-            errors={fieldMessages(fields, 'username', 'Username')}
-          >
-            {(control) => (
-              <input
-                {...control}
-                class="input"
-                type="text"
-                autoComplete="off"
-                spellcheck={false}
-                value={form.username}
-                onInput={(event) => set({ username: event.currentTarget.value })}
-                autoFocus
-              />
-            )}
-          </Field>
-          <PasswordField
-            label="Password"
-            hint="At least 8 characters, no spaces. Share it with the person securely."
-            errors={fieldMessages(fields, 'password', 'Password')}
-            purpose="new"
-            value={form.password}
-            onValue={(value) => set({ password: value })}
-          />
-          <div class="field-row">
-            <Field label="Name" optional errors={fieldMessages(fields, 'name', 'Name')}>
-              {(control) => (
-                <input
-                  {...control}
-                  class="input"
-                  type="text"
-                  value={form.name}
-                  onInput={(event) => set({ name: event.currentTarget.value })}
-                />
-              )}
-            </Field>
-            <Field label="Email" optional errors={fieldMessages(fields, 'email', 'Email')}>
-              {(control) => (
-                <input
-                  {...control}
-                  class="input"
-                  type="email"
-                  value={form.email}
-                  onInput={(event) => set({ email: event.currentTarget.value })}
-                />
-              )}
-            </Field>
-          </div>
-          <fieldset class="fieldset">
-            <legend class="field-label">Access</legend>
-            <Checkbox
-              label="System administrator"
-              hint="Manages users, projects and the token policy."
-              checked={form.isAdmin}
-              onChange={(isAdmin) => set({ isAdmin })}
-            />
-            <Checkbox
-              label="Auditor"
-              hint="Reads the audit history."
-              checked={form.isAuditor}
-              onChange={(isAuditor) => set({ isAuditor })}
-            />
-          </fieldset>
-        </div>
-        <footer class="dialog-footer">
-          <button type="button" class="button button-secondary" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-          <button type="submit" class="button button-primary" disabled={busy}>
-            {busy ? 'Creating…' : 'Create user'}
-          </button>
-        </footer>
-      </form>
+        <TextField
+          label="Username"
+          hint="3 to 64 characters, no spaces."
+          errors={fieldMessages(fields, 'username', 'Username')}
+          value={form.username}
+          onValue={(username) => set({ username })}
+          input={{ autoComplete: 'off', spellcheck: false, autoFocus: true }}
+        />
+        <PasswordField
+          label="Password"
+          hint="At least 8 characters, no spaces. Share it with the person securely."
+          errors={fieldMessages(fields, 'password', 'Password')}
+          purpose="new"
+          value={form.password}
+          onValue={(password) => set({ password })}
+        />
+        <ContactFields
+          name={form.name ?? ''}
+          email={form.email ?? ''}
+          fields={fields}
+          onChange={set}
+        />
+        <AccessFields isAdmin={form.isAdmin} isAuditor={form.isAuditor} onChange={set} />
+      </DialogForm>
     </Dialog>
   );
 }

@@ -1,22 +1,13 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import {
-  ApiBearerAuth,
-  ApiCookieAuth,
-  ApiCreatedResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOperation } from '@nestjs/swagger';
 import { AdminOnly, CallerContext } from '@pat/auth';
-import { ApiErrors, type CommandContext } from '@pat/shared';
+import { ApiController, ApiErrors, type CommandContext } from '@pat/shared';
 import { ProjectNameDto } from '../project-name.dto';
 import { ProjectDetailView } from '../project-view';
 import { CreateProjectCommand } from './create-project.command';
 
-@ApiTags('projects (admin)')
-@ApiBearerAuth()
-@ApiCookieAuth()
-@Controller('admin/projects')
+@ApiController({ path: 'admin/projects', tag: 'projects (admin)' })
 export class CreateProjectController {
   constructor(private readonly commandBus: CommandBus) {}
 

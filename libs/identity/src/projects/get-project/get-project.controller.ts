@@ -1,20 +1,12 @@
-import { Controller, Get, Param } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiCookieAuth,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
-import { ApiErrors } from '@pat/shared';
+import { Get, Param } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiController, ApiErrors } from '@pat/shared';
 import { AdminOnly, CurrentPrincipal, Principal } from '@pat/auth';
 import { ProjectRoles } from '../project-access.guard';
 import { ProjectReader } from '../project-reader';
 import { ProjectDetailView } from '../project-view';
 
-@ApiBearerAuth()
-@ApiCookieAuth()
-@Controller()
+@ApiController()
 export class GetProjectController {
   constructor(private readonly projects: ProjectReader) {}
 

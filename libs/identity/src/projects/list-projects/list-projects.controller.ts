@@ -1,19 +1,11 @@
-import { Controller, Get } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiCookieAuth,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
-import { ApiErrors } from '@pat/shared';
+import { Get } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiController, ApiErrors } from '@pat/shared';
 import { AdminOnly, CurrentPrincipal, Principal } from '@pat/auth';
 import { ProjectReader } from '../project-reader';
 import { ProjectView } from '../project-view';
 
-@ApiBearerAuth()
-@ApiCookieAuth()
-@Controller()
+@ApiController()
 export class ListProjectsController {
   constructor(private readonly projects: ProjectReader) {}
 
