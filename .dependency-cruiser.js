@@ -39,6 +39,14 @@ module.exports = {
       to: { path: '^libs/[^/]+/src/(sqlite|embedded|eventstoredb|mongo)/' },
     },
     {
+      name: 'read-models-are-private',
+      comment:
+        'A context’s read models (libs/<context>/src/read-models/) are its own: other libraries and the apps reach them only through the context’s index.',
+      severity: 'error',
+      from: { path: '^(libs/[^/]+|apps/[^/]+)/' },
+      to: { path: '^libs/[^/]+/src/read-models/', pathNot: '^$1/' },
+    },
+    {
       name: 'libs-do-not-import-apps',
       severity: 'error',
       from: { path: '^libs/' },

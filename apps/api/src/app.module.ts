@@ -5,10 +5,10 @@ import { TerminusModule } from '@nestjs/terminus';
 import { PROCESS_MANAGERS, ProcessManagerRunner } from '@pat/application';
 import { AuditModule } from '@pat/audit';
 import { AuthModule, AuthenticationGuard } from '@pat/auth';
-import { BackendsModule } from '@pat/backends';
+import { BackendsModule, DocumentsModule } from '@pat/backends';
 import { IdentityModule, UserDeletionProcessManager } from '@pat/identity';
 import type { AppConfig, Clock, LineSink } from '@pat/shared';
-import { TokensModule } from '@pat/tokens';
+import { TokenCountsModule, TokensModule, tokenCountsReadModel } from '@pat/tokens';
 import { HealthController } from './health/health.controller';
 import { HttpExceptionFilter } from './http/http-exception.filter';
 import { StrictValidationPipe } from './http/validation.pipe';
@@ -31,11 +31,14 @@ export class AppModule {
       imports: [
         loggerModule(options.config, options.logDestination),
         BackendsModule.forRoot(options.config, options.clock),
+        // The read models on the document store: each one folder of its context, listed here.
+        DocumentsModule.forRoot(options.config, [tokenCountsReadModel]),
         CqrsModule.forRoot(),
         TerminusModule.forRoot({ logger: false }),
         AuthModule,
         IdentityModule,
         TokensModule,
+        TokenCountsModule,
         AuditModule,
         McpModule,
         MetricsModule,

@@ -10,6 +10,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import {
   CommandRunner,
+  DocumentProjectionRunner,
   LogBindingCheck,
   ProcessManagerRunner,
   ProjectionRunner,
@@ -140,6 +141,8 @@ export async function createApp(options: CreateAppOptions): Promise<INestApplica
     // Before anything reads the read model or projects into it: is it this log's?
     await app.get(LogBindingCheck).verify();
     await app.get(ProjectionRunner).start();
+    // Not awaited to the end of its catch-up: nothing on the authentication path reads it.
+    await app.get(DocumentProjectionRunner).start();
     app.get(StoreHealth).start();
     await app.get(BootstrapAdminService).ensureAdministrator();
     await app.get(RetiredTokenPrefixes).report();

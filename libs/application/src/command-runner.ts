@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   EVENT_STORE,
   EventStore,
+  Position,
   RecordedEvent,
   WrongExpectedRevisionError,
   expectedRevisionAfter,
@@ -69,6 +70,7 @@ export class RecordedButNotVisibleError extends Error {
 @Injectable()
 export class CommandRunner {
   private readonly appendListeners: AppendListener[] = [];
+  private lastPosition: Position | null = null;
 
   constructor(
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
@@ -192,7 +194,19 @@ export class CommandRunner {
     };
   }
 
+  /** The position of the last event this process appended (null before the first). */
+  get lastAppended(): Position | null {
+    return this.lastPosition;
+  }
+
   private notifyAppended(events: readonly RecordedEvent[]): void {
+    const last = events[events.length - 1]?.position;
+    if (
+      last !== undefined &&
+      (this.lastPosition === null || this.eventStore.comparePositions(last, this.lastPosition) > 0)
+    ) {
+      this.lastPosition = last;
+    }
     for (const listener of this.appendListeners) {
       try {
         listener(events);

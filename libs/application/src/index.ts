@@ -6,3 +6,5 @@ export * from './replay';
 export * from './store-health';
 export * from './log-binding/log-binding';
 export * from './log-binding/log-binding-check';
+export * from './document-read-models/document-read-model';
+export * from './document-read-models/document-projection-runner';

@@ -1,1 +1,2 @@
 export * from './backends.module';
+export * from './documents.module';

@@ -8,3 +8,4 @@ export * from './list-my-tokens/list-my-tokens.query';
 export * from './token-history/token-history.query';
 export * from './token-history/token-history.view';
 export * from './retired-prefixes/retired-prefixes';
+export * from './read-models/token-counts';

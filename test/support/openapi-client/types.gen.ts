@@ -246,6 +246,22 @@ export type TokenHistoryView = {
     events: Array<RecordedEventView>;
 };
 
+export type TokenCountsView = {
+    userId: string;
+    /**
+     * Tokens the user ever created
+     */
+    total: number;
+    /**
+     * Of those, revoked
+     */
+    revoked: number;
+    /**
+     * Not revoked (active or expired: expiry is worked out per token in the lists)
+     */
+    notRevoked: number;
+};
+
 export type EventPageView = {
     events: Array<RecordedEventView>;
     /**
@@ -1793,6 +1809,46 @@ export type GetTokenHistoryResponses = {
 };
 
 export type GetTokenHistoryResponse = GetTokenHistoryResponses[keyof GetTokenHistoryResponses];
+
+export type GetUserTokenCountsData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/v1/admin/users/{id}/token-counts';
+};
+
+export type GetUserTokenCountsErrors = {
+    /**
+     * No credential, or not a valid one (`WWW-Authenticate: Bearer realm="api"`, with `error="invalid_token"` and why for a token)
+     */
+    401: ErrorView;
+    /**
+     * Not allowed: the caller may not do this (a token never creates or widens a credential), the session must confirm its password (`reauthentication_required`) or replace a one-time one (`password_change_required`), the Host is not one this server serves (ALLOWED_HOSTS), or a browser sent a change cross-site
+     */
+    403: ErrorView;
+    /**
+     * Not a user id
+     */
+    404: ErrorView;
+    /**
+     * Too many failed attempts from this client: wait `Retry-After` seconds
+     */
+    429: ErrorView;
+    /**
+     * A store is unreachable or behind (authentication fails closed): retry after `Retry-After` seconds
+     */
+    503: ErrorView;
+};
+
+export type GetUserTokenCountsError = GetUserTokenCountsErrors[keyof GetUserTokenCountsErrors];
+
+export type GetUserTokenCountsResponses = {
+    200: TokenCountsView;
+};
+
+export type GetUserTokenCountsResponse = GetUserTokenCountsResponses[keyof GetUserTokenCountsResponses];
 
 export type ListEventsData = {
     body?: never;
