@@ -13,7 +13,7 @@ import {
 import { projectTokenEvents } from '@pat/tokens/projections/token.projection';
 import { tokenAggregate, tokenPolicyAggregate } from '@pat/tokens/token-aggregate';
 import { Aggregate, CommandRunner } from './command-runner';
-import { ProjectionRunner } from './projection-runner';
+import { InMemoryRuntime, inMemoryRuntime } from './testing/in-memory-runtime';
 
 /** The smallest aggregate whose decision depends on its state: each event counts one more. */
 type Counted = DomainEvent<'Counted', { count: number }>;
@@ -45,27 +45,22 @@ describe('CommandRunner', () => {
     actor: { userId: 'u1', via: 'session' },
     requestId: 'req-1',
   };
+  let runtime: InMemoryRuntime;
   let clock: ManualClock;
   let eventStore: SqliteEventStore;
   let readModel: SqliteReadModel;
-  let projections: ProjectionRunner;
   let runner: CommandRunner;
   const concurrentWrites: Array<Promise<unknown>> = [];
 
   beforeEach(() => {
-    clock = new ManualClock(new Date('2026-01-01T00:00:00.000Z'));
-    eventStore = new SqliteEventStore({ filename: ':memory:' });
-    readModel = new SqliteReadModel({ filename: ':memory:' });
-    projections = new ProjectionRunner(eventStore, readModel, [projectTokenEvents]);
-    runner = new CommandRunner(eventStore, clock, projections);
+    runtime = inMemoryRuntime([projectTokenEvents]);
+    ({ clock, eventStore, readModel, commands: runner } = runtime);
   });
   afterEach(async () => {
     jest.restoreAllMocks();
     // Each must have succeeded: a concurrent write that came too late fails the test here.
     await Promise.all(concurrentWrites.splice(0));
-    await projections.stop();
-    await eventStore.close();
-    await readModel.close();
+    await runtime.close();
   });
 
   /**

@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { CommandRunner, ProjectionRunner } from '@pat/application';
+import { CommandRunner } from '@pat/application';
+import { InMemoryRuntime, inMemoryRuntime } from '@pat/application/testing/in-memory-runtime';
 import { RecordedEvent, SqliteEventStore } from '@pat/event-store';
 import { userAggregate } from '@pat/identity/aggregates';
 import { decideCreateUser, decideDeleteUser, userStream } from '@pat/identity/domain';
@@ -31,10 +32,10 @@ import { TokenAuthenticator } from './token-authenticator';
 describe('BearerStrategy and the usage trail', () => {
   const config = loadConfig({ TOKEN_USAGE_INTERVAL_SECONDS: '600' });
   const origin = { ip: '203.0.113.7', userAgent: 'curl/8.5.0' };
+  let runtime: InMemoryRuntime;
   let clock: ManualClock;
   let eventStore: SqliteEventStore;
   let readModel: SqliteReadModel;
-  let projections: ProjectionRunner;
   let commands: CommandRunner;
   let usage: TokenUsageRecorder;
   let outcomes: AuthenticationOutcomes;
@@ -42,14 +43,8 @@ describe('BearerStrategy and the usage trail', () => {
   const context: CommandContext = systemContext();
 
   beforeEach(() => {
-    clock = new ManualClock(new Date('2026-01-01T00:00:00.000Z'));
-    eventStore = new SqliteEventStore({ filename: ':memory:' });
-    readModel = new SqliteReadModel({ filename: ':memory:' });
-    projections = new ProjectionRunner(eventStore, readModel, [
-      projectTokenEvents,
-      projectUserEvents,
-    ]);
-    commands = new CommandRunner(eventStore, clock, projections);
+    runtime = inMemoryRuntime([projectTokenEvents, projectUserEvents]);
+    ({ clock, eventStore, readModel, commands } = runtime);
     usage = new TokenUsageRecorder(commands, clock, config);
     outcomes = new AuthenticationOutcomes();
     strategy = new BearerStrategy(
@@ -60,9 +55,7 @@ describe('BearerStrategy and the usage trail', () => {
   });
   afterEach(async () => {
     await usage.settled();
-    await projections.stop();
-    await eventStore.close();
-    await readModel.close();
+    await runtime.close();
   });
 
   async function createUser(): Promise<string> {

@@ -1,8 +1,8 @@
-import { BACKWARDS, END, StreamNotFoundError } from '@eventstore/db-client';
+import { BACKWARDS, END } from '@eventstore/db-client';
 import type { EventStoreDBClient } from '@eventstore/db-client';
 import type { EventStore, Position, RecordedEvent } from '../event-store.port';
-import { normalizeError, toPortError } from './eventstoredb-errors';
-import { collectWithin, toPortEvent } from './eventstoredb-reads';
+import { toPortError } from './eventstoredb-errors';
+import { readStreamEvents } from './eventstoredb-reads';
 
 const checkpointStream = (name: string) => `$pat-checkpoint-${name}`;
 const CHECKPOINT_EVENT = 'PatCheckpointStored';
@@ -56,25 +56,14 @@ export async function storeCheckpoint(
   }
 }
 
-async function readLast(
+function readLast(
   client: EventStoreDBClient,
   streamName: string,
   readTimeoutMs: number,
 ): Promise<RecordedEvent[]> {
-  try {
-    const resolved = await collectWithin(
-      client.readStream(streamName, {
-        fromRevision: END,
-        direction: BACKWARDS,
-        maxCount: 1,
-      }),
-      readTimeoutMs,
-    );
-    return resolved.flatMap(({ event, commitPosition }) =>
-      event ? [toPortEvent(event, commitPosition)] : [],
-    );
-  } catch (error) {
-    if (normalizeError(error) instanceof StreamNotFoundError) return [];
-    throw toPortError(error);
-  }
+  return readStreamEvents(client, readTimeoutMs, streamName, {
+    fromRevision: END,
+    direction: BACKWARDS,
+    maxCount: 1,
+  });
 }

@@ -5,7 +5,6 @@ import {
   EventStoreDBClient,
   FORWARDS,
   START,
-  StreamNotFoundError,
   jsonEvent,
 } from '@eventstore/db-client';
 import type { JSONType } from '@eventstore/db-client';
@@ -26,15 +25,16 @@ import {
   WrongExpectedRevisionError,
 } from '../event-store.port';
 import type { CheckpointStore } from '../checkpoint-store.port';
+import { WriteFailureListeners } from '../write-failure-listeners';
 import { AllSubscription } from './eventstoredb-all-subscription';
 import { readCheckpoint, storeCheckpoint } from './eventstoredb-checkpoints';
-import { normalizeError, toPortError } from './eventstoredb-errors';
+import { toPortError } from './eventstoredb-errors';
 import { createLogId, findHead, readLogId } from './eventstoredb-log-identity';
 import {
   collectWithin,
   positionOfRevision,
   readProductEvents,
-  toPortEvent,
+  readStreamEvents,
 } from './eventstoredb-reads';
 import {
   DEFAULT_STREAM_PREFIXES,
@@ -88,7 +88,7 @@ export class EventStoreDbEventStore implements EventStore, CheckpointStore {
   private readonly readTimeoutMs: number;
   private readonly onSubscriptionDropped?: (error: unknown, retryInMs: number) => void;
   private readonly subscriptions = new Set<AllSubscription>();
-  private readonly writeFailureListeners = new Set<(error: EventStoreUnavailableError) => void>();
+  private readonly writeFailures = new WriteFailureListeners();
   private probeStreamCapped = false;
   private closed = false;
   /** The server's address without credentials, for messages. */
@@ -126,7 +126,7 @@ export class EventStoreDbEventStore implements EventStore, CheckpointStore {
         expectedRevision: toClientExpectedRevision(expected),
       });
     } catch (error) {
-      throw this.reportedWriteFailure(toPortError(error, { streamName, expected }));
+      throw this.writeFailures.report(toPortError(error, { streamName, expected }));
     }
     if (!result.success) {
       // Only with `throwOnAppendFailure=false` in the connection string; the client's batch
@@ -162,22 +162,11 @@ export class EventStoreDbEventStore implements EventStore, CheckpointStore {
     this.assertOpen();
     const from = Math.max(0, Math.floor(options.fromRevision ?? 0));
     if (options.maxCount !== undefined && options.maxCount < 1) return [];
-    try {
-      const resolved = await collectWithin(
-        this.client.readStream(streamName, {
-          fromRevision: from === 0 ? START : BigInt(from),
-          direction: FORWARDS,
-          ...(options.maxCount === undefined ? {} : { maxCount: Math.floor(options.maxCount) }),
-        }),
-        this.readTimeoutMs,
-      );
-      return resolved.flatMap(({ event, commitPosition }) =>
-        event ? [toPortEvent(event, commitPosition)] : [],
-      );
-    } catch (error) {
-      if (normalizeError(error) instanceof StreamNotFoundError) return [];
-      throw toPortError(error);
-    }
+    return readStreamEvents(this.client, this.readTimeoutMs, streamName, {
+      fromRevision: from === 0 ? START : BigInt(from),
+      direction: FORWARDS,
+      ...(options.maxCount === undefined ? {} : { maxCount: Math.floor(options.maxCount) }),
+    });
   }
 
   async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
@@ -247,7 +236,7 @@ export class EventStoreDbEventStore implements EventStore, CheckpointStore {
       );
     } catch (error) {
       const portError = toPortError(error);
-      throw this.reportedWriteFailure(
+      throw this.writeFailures.report(
         portError instanceof EventStoreUnavailableError
           ? portError
           : new EventStoreUnavailableError(
@@ -259,24 +248,7 @@ export class EventStoreDbEventStore implements EventStore, CheckpointStore {
   }
 
   onWriteFailure(listener: (error: EventStoreUnavailableError) => void): () => void {
-    this.writeFailureListeners.add(listener);
-    return () => this.writeFailureListeners.delete(listener);
-  }
-
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.writeFailureListeners.clear();
-    await Promise.allSettled([...this.subscriptions].map((subscription) => subscription.stop()));
-    await this.client.dispose();
-  }
-
-  /** Tells the listeners about an append that failed because the store could not take it. */
-  private reportedWriteFailure(error: unknown): unknown {
-    if (error instanceof EventStoreUnavailableError) {
-      for (const listener of this.writeFailureListeners) listener(error);
-    }
-    return error;
+    return this.writeFailures.add(listener);
   }
 
   /** Checkpoints live in `$` streams of their own (see eventstoredb-checkpoints.ts). */
@@ -288,6 +260,14 @@ export class EventStoreDbEventStore implements EventStore, CheckpointStore {
   async storeCheckpoint(name: string, position: Position): Promise<void> {
     this.assertOpen();
     await storeCheckpoint(this, this.client, this.readTimeoutMs, name, position);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.writeFailures.clear();
+    await Promise.allSettled([...this.subscriptions].map((subscription) => subscription.stop()));
+    await this.client.dispose();
   }
 
   private assertOpen(): void {

@@ -1,6 +1,7 @@
-import { BACKWARDS, END, FORWARDS, START } from '@eventstore/db-client';
+import { BACKWARDS, END, FORWARDS, START, StreamNotFoundError } from '@eventstore/db-client';
 import type {
   RecordedEvent as ClientRecordedEvent,
+  ReadStreamOptions as ClientReadStreamOptions,
   EventStoreDBClient,
   StreamingRead,
 } from '@eventstore/db-client';
@@ -11,7 +12,7 @@ import {
   ReadAllOptions,
   RecordedEvent,
 } from '../event-store.port';
-import { toPortError } from './eventstoredb-errors';
+import { normalizeError, toPortError } from './eventstoredb-errors';
 import {
   LogPosition,
   compareLogPositions,
@@ -89,6 +90,24 @@ export function toPortEvent(event: ClientRecordedEvent, commitPosition?: bigint)
     data: event.data,
     metadata: event.metadata as unknown as EventMetadata,
   };
+}
+
+/** One read of a stream within the deadline, as the port's events: none if the stream does not exist. */
+export async function readStreamEvents(
+  client: EventStoreDBClient,
+  readTimeoutMs: number,
+  streamName: string,
+  options: ClientReadStreamOptions,
+): Promise<RecordedEvent[]> {
+  try {
+    const resolved = await collectWithin(client.readStream(streamName, options), readTimeoutMs);
+    return resolved.flatMap(({ event, commitPosition }) =>
+      event ? [toPortEvent(event, commitPosition)] : [],
+    );
+  } catch (error) {
+    if (normalizeError(error) instanceof StreamNotFoundError) return [];
+    throw toPortError(error);
+  }
 }
 
 /** One page of readAll: the product's events after `options.after`, read on past the others. */

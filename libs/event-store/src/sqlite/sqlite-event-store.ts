@@ -27,6 +27,7 @@ import {
   WrongExpectedRevisionError,
 } from '../event-store.port';
 import type { CheckpointStore } from '../checkpoint-store.port';
+import { WriteFailureListeners } from '../write-failure-listeners';
 import { LogFileIntegrity, checkIntegrity, refuseIfMarkedDamaged } from './sqlite-file-integrity';
 import {
   AppendTransaction,
@@ -86,7 +87,7 @@ export class SqliteEventStore implements EventStore, CheckpointStore {
   private readonly location: string;
   private readonly filename: string;
   private readonly integrity: LogFileIntegrity;
-  private readonly writeFailureListeners = new Set<(error: EventStoreUnavailableError) => void>();
+  private readonly writeFailures = new WriteFailureListeners();
   private probeStatement: Database.Statement<[string]> | null = null;
   private readonly statements: EventLogStatements;
   private readonly appendTransaction: AppendTransaction;
@@ -233,15 +234,14 @@ export class SqliteEventStore implements EventStore, CheckpointStore {
   }
 
   onWriteFailure(listener: (error: EventStoreUnavailableError) => void): () => void {
-    this.writeFailureListeners.add(listener);
-    return () => this.writeFailureListeners.delete(listener);
+    return this.writeFailures.add(listener);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.appended.removeAllListeners();
-    this.writeFailureListeners.clear();
+    this.writeFailures.clear();
     this.db.close();
     // After the connection: closing these descriptors earlier would drop SQLite's locks.
     this.integrity.close();
@@ -259,10 +259,7 @@ export class SqliteEventStore implements EventStore, CheckpointStore {
       this.integrity.confirmFilesIntactAfterCommit(this.db);
       return result;
     } catch (error) {
-      if (error instanceof EventStoreUnavailableError) {
-        for (const listener of this.writeFailureListeners) listener(error);
-      }
-      throw error;
+      throw this.writeFailures.report(error);
     }
   }
 

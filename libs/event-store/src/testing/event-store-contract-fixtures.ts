@@ -33,6 +33,17 @@ export const event = (type: string, data: unknown = {}): NewEvent => ({ type, da
 /** Streams unique to one test, so suites can share a store (EventStoreDB) without interference. */
 export const uniqueStream = (category = 'contract') => `${category}-${randomUUID()}`;
 
+/** A stream of its own, created with one event of each type (empty data); returns its name. */
+export async function appendNewStream(store: EventStore, ...types: string[]): Promise<string> {
+  const stream = uniqueStream();
+  await store.appendToStream(
+    stream,
+    types.map((type) => event(type)),
+    { expectedRevision: 'no_stream' },
+  );
+  return stream;
+}
+
 export async function eventually(predicate: () => boolean, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!predicate()) {

@@ -1,20 +1,17 @@
 import type { RecordedEvent, Subscription } from '../event-store.port';
 import {
   EventStoreSuite,
+  appendNewStream,
   event,
   eventually,
   readWholeLog,
-  uniqueStream,
 } from './event-store-contract-fixtures';
 
 /** Catch-up subscriptions to the whole log: order, resumption, back-pressure, failures. */
 export function describeSubscriptions(suite: EventStoreSuite): void {
   it('delivers history then live events to a subscription, in order, exactly once', async () => {
     const store = suite.store();
-    const stream = uniqueStream();
-    await store.appendToStream(stream, [event('Old1'), event('Old2')], {
-      expectedRevision: 'no_stream',
-    });
+    const stream = await appendNewStream(store, 'Old1', 'Old2');
     const seen: RecordedEvent[] = [];
     let caughtUp = false;
     const subscription: Subscription = store.subscribeToAll({
@@ -38,10 +35,7 @@ export function describeSubscriptions(suite: EventStoreSuite): void {
 
   it('resumes a subscription strictly after a given position', async () => {
     const store = suite.store();
-    const stream = uniqueStream();
-    await store.appendToStream(stream, [event('A'), event('B'), event('C')], {
-      expectedRevision: 'no_stream',
-    });
+    const stream = await appendNewStream(store, 'A', 'B', 'C');
     const mine = (await readWholeLog(store)).filter((e) => e.streamName === stream);
     const seen: string[] = [];
     const subscription = store.subscribeToAll({
@@ -60,10 +54,7 @@ export function describeSubscriptions(suite: EventStoreSuite): void {
 
   it('waits for each handler before delivering the next event', async () => {
     const store = suite.store();
-    const stream = uniqueStream();
-    await store.appendToStream(stream, [event('A'), event('B'), event('C')], {
-      expectedRevision: 'no_stream',
-    });
+    const stream = await appendNewStream(store, 'A', 'B', 'C');
     let running = 0;
     let overlapped = false;
     const seen: string[] = [];
@@ -86,10 +77,7 @@ export function describeSubscriptions(suite: EventStoreSuite): void {
 
   it('reports a handler failure and stops delivering', async () => {
     const store = suite.store();
-    const stream = uniqueStream();
-    await store.appendToStream(stream, [event('A'), event('B')], {
-      expectedRevision: 'no_stream',
-    });
+    const stream = await appendNewStream(store, 'A', 'B');
     const errors: unknown[] = [];
     const seen: string[] = [];
     const subscription = store.subscribeToAll({

@@ -7,6 +7,17 @@ import {
   tokenCreated,
 } from './read-model-contract-fixtures';
 
+/** One token's stream: created (0), revoked by its user on 01-02 (1), used on 01-03 (2). */
+function revokedThenUsed() {
+  const created = tokenCreated();
+  const revoked = tokenChange(created.id, 1, {
+    revokedAt: '2026-01-02T00:00:00.000Z',
+    revokedReason: 'user',
+  });
+  const used = tokenChange(created.id, 2, { lastUsedAt: '2026-01-03T00:00:00.000Z' });
+  return { created, revoked, used };
+}
+
 /** Stream revisions: events must follow their stream without a gap (StreamGapError). */
 export function describeStreamOrder(suite: ReadModelSuite): void {
   const { apply } = suite;
@@ -38,12 +49,7 @@ export function describeStreamOrder(suite: ReadModelSuite): void {
     const readModel = suite.readModel();
     // The defect this guards against: a usage event (revision 2) applied before the
     // revocation (revision 1) made the revocation look old, and it was dropped for good.
-    const created = tokenCreated();
-    const revoked = tokenChange(created.id, 1, {
-      revokedAt: '2026-01-02T00:00:00.000Z',
-      revokedReason: 'user',
-    });
-    const used = tokenChange(created.id, 2, { lastUsedAt: '2026-01-03T00:00:00.000Z' });
+    const { created, revoked, used } = revokedThenUsed();
     await apply([created]);
     await expect(apply([used])).rejects.toBeInstanceOf(StreamGapError);
     await apply([revoked]);
@@ -80,12 +86,7 @@ export function describeStreamOrder(suite: ReadModelSuite): void {
 
   it('applies a batch that holds a stream from its start, whatever it already reflects', async () => {
     const readModel = suite.readModel();
-    const created = tokenCreated();
-    const revoked = tokenChange(created.id, 1, {
-      revokedAt: '2026-01-02T00:00:00.000Z',
-      revokedReason: 'user',
-    });
-    const used = tokenChange(created.id, 2, { lastUsedAt: '2026-01-03T00:00:00.000Z' });
+    const { created, revoked, used } = revokedThenUsed();
     await apply([created, revoked]);
     // What filling a gap from the log looks like: the whole stream, then the newer event.
     await apply([created, revoked, used]);
