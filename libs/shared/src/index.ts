@@ -20,3 +20,4 @@ export * from './controller-openapi';
 export * from './uuid';
 export * from './errors-openapi';
 export * from './product-version';
+export * from './in-waves';

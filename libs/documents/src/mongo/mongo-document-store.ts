@@ -1,3 +1,4 @@
+import { sumInWaves } from '@pat/shared';
 import mongoose, { Connection } from 'mongoose';
 import type { Position } from '@pat/event-store';
 import {
@@ -93,13 +94,7 @@ export class MongoDocumentStore implements DocumentStore {
   async apply(changes: readonly DocumentChange[], checkpoint: Checkpoint): Promise<number> {
     changes.forEach(assertSettable);
     const pending = mergeDocumentChanges(changes);
-    let applied = 0;
-    for (let i = 0; i < pending.length; i += PARALLEL_WRITES) {
-      const results = await Promise.all(
-        pending.slice(i, i + PARALLEL_WRITES).map((change) => this.applyOne(change)),
-      );
-      applied += results.reduce((sum, n) => sum + n, 0);
-    }
+    const applied = await sumInWaves(pending, PARALLEL_WRITES, (change) => this.applyOne(change));
     await this.db()
       .collection<{ _id: string; position: string }>(CHECKPOINTS)
       .updateOne(

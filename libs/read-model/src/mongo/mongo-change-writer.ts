@@ -1,3 +1,4 @@
+import { sumInWaves } from '@pat/shared';
 import type {
   ProjectedEvent,
   ProjectionCheckpoint,
@@ -40,13 +41,7 @@ export class MongoChangeWriter {
     const { changes, advanced } = sequenceEvents(events, (stream) => stored.get(stream) ?? -1);
     // One change per document after merging, so the writes can run side by side.
     const pending = mergeChanges(changes);
-    let applied = 0;
-    for (let i = 0; i < pending.length; i += PARALLEL_WRITES) {
-      const results = await Promise.all(
-        pending.slice(i, i + PARALLEL_WRITES).map((change) => this.applyOne(change)),
-      );
-      applied += results.reduce((sum, n) => sum + n, 0);
-    }
+    const applied = await sumInWaves(pending, PARALLEL_WRITES, (change) => this.applyOne(change));
     await this.advanceStreams(advanced);
     if (checkpoint) await this.storeCheckpoint(checkpoint);
     return applied;
