@@ -39,6 +39,14 @@ module.exports = {
       to: { path: '^libs/[^/]+/src/(sqlite|embedded|eventstoredb|mongo)/' },
     },
     {
+      name: 'access-is-a-leaf',
+      comment:
+        'Principal and the access decorators (libs/access) are what every context’s controllers use: they depend on nothing but shared code, so no context has to depend on auth.',
+      severity: 'error',
+      from: { path: '^libs/access/' },
+      to: { path: '^libs/', pathNot: '^libs/(access|shared)/' },
+    },
+    {
       name: 'read-models-are-private',
       comment:
         'A context’s read models (libs/<context>/src/read-models/) are its own: other libraries and the apps reach them only through the context’s index.',

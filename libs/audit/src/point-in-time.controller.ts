@@ -1,7 +1,7 @@
 import { Get, Param, Query, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
-import { AuditAccess } from '@pat/auth';
+import { AuditAccess } from '@pat/access';
 import type { Request, Response } from 'express';
 import {
   ApiController,

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { TokenUsageRecorder } from '@pat/tokens/usage/token-usage-recorder';
+import { TokenUsageRecorder } from '@pat/tokens';
 import { AuthenticationGuard } from './authentication.guard';
 import { AuthenticationOutcomes } from './authentication-outcomes';
 import { BearerStrategy } from './bearer.strategy';

@@ -12,8 +12,8 @@ import {
   CREDENTIAL_CHANGE,
   IS_PUBLIC,
   SESSION_ONLY,
-} from './decorators';
-import type { Principal } from './principal';
+} from '@pat/access';
+import type { Principal } from '@pat/access';
 import { FailureLimiter } from './rate-limit/failure-limiter';
 import { clientKey } from './client-address';
 import { SESSION_COOKIE, SessionService } from './session/session.service';

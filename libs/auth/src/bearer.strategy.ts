@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import type { RequestOrigin } from '@pat/tokens/domain';
-import { TokenUsageRecorder } from '@pat/tokens/usage/token-usage-recorder';
+import type { RequestOrigin } from '@pat/tokens';
+import { TokenUsageRecorder } from '@pat/tokens';
 import type { Request } from 'express';
 import passport from 'passport';
 import { Strategy, VerifyFunctionWithRequest } from 'passport-http-bearer';
 import { AuthenticationOutcomes } from './authentication-outcomes';
 import { BearerFailure, REALM } from './bearer-challenge';
 import { clientAddress } from './client-address';
-import { requestIdOf } from './decorators';
-import type { Principal } from './principal';
+import { requestIdOf } from '@pat/access';
+import type { Principal } from '@pat/access';
 import { TokenAuthentication, TokenAuthenticator, TokenRejection } from './token-authenticator';
 
 /** What a bearer check comes to, for the guard: nothing to parse out of a challenge. */

@@ -14,8 +14,8 @@ import {
   hashToken,
   isWellFormedToken,
   statusGivenExpiry,
-} from '@pat/tokens/domain';
-import type { Principal } from './principal';
+} from '@pat/tokens';
+import type { Principal } from '@pat/access';
 
 export type TokenRejection = 'invalid' | 'expired' | 'revoked';
 

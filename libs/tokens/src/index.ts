@@ -9,3 +9,4 @@ export * from './token-history/token-history.query';
 export * from './token-history/token-history.view';
 export * from './retired-prefixes/retired-prefixes';
 export * from './read-models/token-counts';
+export * from './usage/token-usage-recorder';

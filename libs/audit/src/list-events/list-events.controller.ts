@@ -2,7 +2,7 @@ import { Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { ApiController, ApiErrors } from '@pat/shared';
-import { AuditAccess } from '@pat/auth';
+import { AuditAccess } from '@pat/access';
 import { parseEventTypes } from '../event-types';
 import { EventPageView } from './event-page.view';
 import { ListEventsDto } from './list-events.dto';

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { READ_MODEL, ReadModel } from '@pat/read-model';
 import { APP_CONFIG, AppConfig, CLOCK, Clock } from '@pat/shared';
-import type { Principal } from '../principal';
+import type { Principal } from '@pat/access';
 import { isProvenWithin, outlivedItsPassword } from './reauthentication';
 import { SESSION_STORE, SessionStore } from './session-store.port';
 

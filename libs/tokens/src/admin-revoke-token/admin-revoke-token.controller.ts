@@ -1,7 +1,7 @@
 import { HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
-import { AdminOnly, CallerContext } from '@pat/auth';
+import { AdminOnly, CallerContext } from '@pat/access';
 import { ApiController, ApiErrors, type CommandContext } from '@pat/shared';
 import { RevokeTokenCommand } from '../revoke-token/revoke-token.command';
 import { TokenView } from '../token-view';

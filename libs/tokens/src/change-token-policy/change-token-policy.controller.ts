@@ -1,7 +1,7 @@
 import { Body, Put } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
-import { AdminOnly, CallerContext, CredentialChange } from '@pat/auth';
+import { AdminOnly, CallerContext, CredentialChange } from '@pat/access';
 import { ApiController, ApiErrors, type CommandContext } from '@pat/shared';
 import { TokenPolicyView } from '../token-policy-view';
 import { ChangeTokenPolicyCommand } from './change-token-policy.command';

@@ -7,7 +7,7 @@ import {
   CurrentPrincipal,
   Principal,
   SessionOnly,
-} from '@pat/auth';
+} from '@pat/access';
 import { ApiErrors, type CommandContext } from '@pat/shared';
 import { CreatedTokenView } from '../token-view';
 import { CreateTokenCommand } from './create-token.command';

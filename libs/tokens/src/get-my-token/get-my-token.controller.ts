@@ -2,7 +2,7 @@ import { Get, Param } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { ApiController, ApiErrors } from '@pat/shared';
-import { CurrentPrincipal, Principal } from '@pat/auth';
+import { CurrentPrincipal, Principal } from '@pat/access';
 import { TokenView } from '../token-view';
 import { GetMyTokenQuery } from './get-my-token.query';
 

@@ -2,7 +2,7 @@ import { Get } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { ApiController, ApiErrors } from '@pat/shared';
-import { AdminOnly } from '@pat/auth';
+import { AdminOnly } from '@pat/access';
 import { TokenPolicyView } from '../token-policy-view';
 import { GetTokenPolicyQuery } from './get-token-policy.query';
 

@@ -1,7 +1,7 @@
 import { Get } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOperation } from '@nestjs/swagger';
-import { CurrentPrincipal, Principal } from '@pat/auth';
+import { CurrentPrincipal, Principal } from '@pat/access';
 import { ApiController, ApiErrors, ApiPaged, type PagedCall, Paging } from '@pat/shared';
 import { TokenView } from '../token-view';
 import { ListMyTokensQuery, TOKEN_CURSOR_PARTS } from './list-my-tokens.query';

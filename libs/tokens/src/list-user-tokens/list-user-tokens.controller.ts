@@ -1,7 +1,7 @@
 import { Get, Param } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOperation } from '@nestjs/swagger';
-import { AdminOnly } from '@pat/auth';
+import { AdminOnly } from '@pat/access';
 import { ApiController, ApiErrors, ApiPaged, type PagedCall, Paging } from '@pat/shared';
 import { TOKEN_CURSOR_PARTS } from '../list-my-tokens/list-my-tokens.query';
 import { TokenView } from '../token-view';

@@ -1,7 +1,7 @@
 import { HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
-import { CallerContext, CurrentPrincipal, Principal } from '@pat/auth';
+import { CallerContext, CurrentPrincipal, Principal } from '@pat/access';
 import { ApiController, ApiErrors, type CommandContext } from '@pat/shared';
 import { TokenView } from '../token-view';
 import { RevokeTokenCommand } from './revoke-token.command';

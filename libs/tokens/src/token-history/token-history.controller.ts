@@ -2,7 +2,7 @@ import { Get, Param } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOperation } from '@nestjs/swagger';
 import { ApiController, ApiErrors, ApiPaged, type PagedCall, Paging } from '@pat/shared';
-import { AuditAccess } from '@pat/auth';
+import { AuditAccess } from '@pat/access';
 import { HISTORY_CURSOR_PARTS, TokenHistoryQuery } from './token-history.query';
 import { TokenHistoryView } from './token-history.view';
 

@@ -1,7 +1,7 @@
 import { Get, Param } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
-import { AdminOnly } from '@pat/auth';
+import { AdminOnly } from '@pat/access';
 import { ApiController, ApiErrors, isUuid, notFound } from '@pat/shared';
 import { TokenCountsQuery } from './token-counts.query';
 import { TokenCountsView } from './token-counts.view';
