@@ -8,3 +8,4 @@ export * from './log-binding/log-binding';
 export * from './log-binding/log-binding-check';
 export * from './document-read-models/document-read-model';
 export * from './document-read-models/document-projection-runner';
+export * from './catch-up-subscriber';
