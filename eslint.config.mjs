@@ -36,6 +36,25 @@ export default tseslint.config(
     },
   },
   {
+    // docs/adr/0004: the contexts and the API read through the narrow query ports (TOKEN_QUERIES,
+    // USER_QUERIES, …); the whole read model is for the writer, the log binding, store health and
+    // the operator commands. Not a dependency-cruiser rule: that sees modules, and READ_MODEL comes
+    // from the same index as the records and the query ports.
+    files: ['libs/{auth,audit,identity,tokens}/src/**/*.ts', 'apps/api/src/**/*.ts'],
+    ignores: ['**/*.spec.ts', 'apps/api/src/health/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        ...['@pat/read-model', '@pat/read-model/read-model.port'].map((name) => ({
+          name,
+          importNames: ['READ_MODEL', 'ReadModel'],
+          message:
+            'Inject the narrow query port you read (TOKEN_QUERIES, USER_QUERIES, PROJECT_QUERIES, TOKEN_POLICY_QUERIES, READ_MODEL_INSPECTION), not the whole read model.',
+        })),
+      ],
+    },
+  },
+  {
     files: [
       '**/*.spec.ts',
       '**/*.e2e-spec.ts',

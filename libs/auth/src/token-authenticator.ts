@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  READ_MODEL,
-  ReadModel,
+  TOKEN_QUERIES,
   TokenCredential,
   TokenPolicyRecord,
+  TokenQueries,
   TokenRecord,
   UserRecord,
 } from '@pat/read-model';
@@ -62,7 +62,7 @@ export class TokenAuthenticator {
   private readonly readings = new WeakMap<TokenRecord, Reading>();
 
   constructor(
-    @Inject(READ_MODEL) private readonly readModel: ReadModel,
+    @Inject(TOKEN_QUERIES) private readonly tokenQueries: TokenQueries,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
@@ -74,7 +74,7 @@ export class TokenAuthenticator {
     if (prefix === null || !isWellFormedToken(prefix, presented)) {
       return { ok: false, reason: 'invalid', token: null };
     }
-    const credential = await this.readModel.findTokenCredential(hashToken(presented));
+    const credential = await this.tokenQueries.findTokenCredential(hashToken(presented));
     if (!credential) return { ok: false, reason: 'invalid', token: null };
     const { found, principal, revoked, expiresAtMs } = this.read(credential);
     // A deleted user's tokens stop at once, before their revocation events are even written.

@@ -25,10 +25,15 @@ import {
 } from '@pat/event-store/eventstoredb/eventstoredb-event-store';
 import { projectProjectEvents, projectUserEvents } from '@pat/identity';
 import {
+  PROJECT_QUERIES,
   READ_MODEL,
+  READ_MODEL_INSPECTION,
   ReadModel,
   ReadModelUnavailableError,
   SqliteReadModel,
+  TOKEN_POLICY_QUERIES,
+  TOKEN_QUERIES,
+  USER_QUERIES,
   openOnFirstUse,
 } from '@pat/read-model';
 import { MongoReadModel } from '@pat/read-model/mongo/mongo-read-model';
@@ -42,6 +47,15 @@ import {
   waitForStore,
 } from '@pat/shared';
 import { projectTokenEvents } from '@pat/tokens';
+
+/** The narrow query ports (docs/adr/0004), each answered by the one read model adapter. */
+const QUERY_PORTS = [
+  TOKEN_QUERIES,
+  USER_QUERIES,
+  PROJECT_QUERIES,
+  TOKEN_POLICY_QUERIES,
+  READ_MODEL_INSPECTION,
+];
 
 export const ALL_PROJECTORS: Projector[] = [
   projectTokenEvents,
@@ -140,6 +154,7 @@ export class BackendsModule implements OnApplicationShutdown {
                 ? openOnFirstUse(embeddedReadModel, resolve(readModelFile))
                 : embeddedReadModel(),
         },
+        ...QUERY_PORTS.map((port) => ({ provide: port, useExisting: READ_MODEL })),
         {
           provide: SESSION_STORE,
           // After the read model: on MongoDB its wait is the one that prints progress lines.
@@ -174,6 +189,7 @@ export class BackendsModule implements OnApplicationShutdown {
         EVENT_STORE,
         CHECKPOINT_STORE,
         READ_MODEL,
+        ...QUERY_PORTS,
         SESSION_STORE,
         PROJECTORS,
         ProjectionRunner,

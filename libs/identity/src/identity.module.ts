@@ -30,7 +30,7 @@ import { SessionController } from './session/session.controller';
 import { UpdateUserController } from './update-user/update-user.controller';
 import { UpdateUserHandler } from './update-user/update-user.handler';
 import { UserDeletionProcessManager } from './user-deletion/user-deletion.process-manager';
-import { UserLookup } from './user-lookup';
+import { UserReader } from './user-reader';
 
 @Module({
   imports: [AuthModule],
@@ -51,7 +51,7 @@ import { UserLookup } from './user-lookup';
   ],
   providers: [
     PasswordHasher,
-    UserLookup,
+    UserReader,
     ProjectReader,
     ProjectNames,
     MeReader,

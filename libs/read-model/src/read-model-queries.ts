@@ -8,6 +8,18 @@ import type {
   UserRecord,
 } from './read-model-records';
 
+/**
+ * The query ports (docs/adr/0004, step 1): each context's queries under its own injection token,
+ * provided by the read model adapter itself (`useExisting: READ_MODEL`), so that a consumer's
+ * constructor says what it reads. READ_MODEL, the whole, is for the writer, the log binding,
+ * store health and the operator commands.
+ */
+export const TOKEN_QUERIES = Symbol('TokenQueries');
+export const USER_QUERIES = Symbol('UserQueries');
+export const PROJECT_QUERIES = Symbol('ProjectQueries');
+export const TOKEN_POLICY_QUERIES = Symbol('TokenPolicyQueries');
+export const READ_MODEL_INSPECTION = Symbol('ReadModelInspection');
+
 /** Whole-model access for operators: comparing a live read model with a fresh replay. */
 export interface ReadModelInspection {
   /** Every document of the collection as the queries return it (with `revision`), by id. */
@@ -23,7 +35,8 @@ export interface TokenCredential {
   readonly policy: TokenPolicyRecord | null;
 }
 
-export interface TokenQueries {
+/** TOKEN_QUERIES: the token documents, with the paged and counting token queries below. */
+export interface TokenQueries extends BoundedTokenQueries {
   findTokenByHash(tokenHash: string): Promise<TokenRecord | null>;
   /**
    * The token with this hash with its owner and the policy, or null when no token has it: the
@@ -36,7 +49,8 @@ export interface TokenQueries {
   listTokensByUser(userId: string): Promise<TokenRecord[]>;
 }
 
-export interface UserQueries {
+/** USER_QUERIES. */
+export interface UserQueries extends BoundedUserQueries {
   findUserById(userId: string): Promise<UserRecord | null>;
   findUserByUsernameKey(usernameKey: string): Promise<UserRecord | null>;
   /** Users that are not deleted, in username order. */
@@ -44,6 +58,7 @@ export interface UserQueries {
   countUsers(): Promise<number>;
 }
 
+/** PROJECT_QUERIES: projects and their memberships. */
 export interface ProjectQueries {
   findProjectById(projectId: string): Promise<ProjectRecord | null>;
   /** All projects, by name. */
@@ -56,6 +71,7 @@ export interface ProjectQueries {
   listMembersOfProject(projectId: string): Promise<MembershipRecord[]>;
 }
 
+/** TOKEN_POLICY_QUERIES. */
 export interface TokenPolicyQueries {
   getTokenPolicy(): Promise<TokenPolicyRecord | null>;
 }
@@ -98,12 +114,10 @@ export function createdAfterFor(active: ActiveAt): string {
   return new Date(Date.parse(active.at) - active.maxLifetimeDays * DAY_MS).toISOString();
 }
 
-/** Paged and counting queries, kept apart from the whole-list ones above. */
-export interface BoundedQueries {
+/** Paged and counting token queries, kept apart from the whole-list ones (part of TokenQueries). */
+export interface BoundedTokenQueries {
   /** The user's tokens, newest first (createdAt, then tokenId, both descending), one page. */
   listTokensOfUserPage(userId: string, page: KeysetPage<TokenSortKey>): Promise<TokenRecord[]>;
-  /** Users that are not deleted, in username order (then id), one page. */
-  listUsersPage(page: KeysetPage<UserSortKey>): Promise<UserRecord[]>;
   /**
    * How many of the user's tokens are active at `active.at`: not revoked, and with an effective
    * expiry — min(expiresAt, createdAt + maxLifetimeDays) — after it. Tokens created after the
@@ -121,3 +135,12 @@ export interface BoundedQueries {
     page: KeysetPage<TokenSortKey>,
   ): Promise<TokenRecord[]>;
 }
+
+/** The paged user query (part of UserQueries). */
+export interface BoundedUserQueries {
+  /** Users that are not deleted, in username order (then id), one page. */
+  listUsersPage(page: KeysetPage<UserSortKey>): Promise<UserRecord[]>;
+}
+
+/** Every paged and counting query, as the adapters implement them. */
+export interface BoundedQueries extends BoundedTokenQueries, BoundedUserQueries {}

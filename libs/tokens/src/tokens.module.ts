@@ -4,7 +4,6 @@ import { ChangeTokenPolicyController } from './change-token-policy/change-token-
 import { ChangeTokenPolicyHandler } from './change-token-policy/change-token-policy.handler';
 import { CreateTokenController } from './create-token/create-token.controller';
 import { CreateTokenHandler } from './create-token/create-token.handler';
-import { CurrentTokenPolicy } from './current-token-policy';
 import { GetMyTokenController } from './get-my-token/get-my-token.controller';
 import { GetMyTokenHandler } from './get-my-token/get-my-token.handler';
 import { GetTokenPolicyController } from './get-token-policy/get-token-policy.controller';
@@ -18,7 +17,8 @@ import { RevokeTokenController } from './revoke-token/revoke-token.controller';
 import { RevokeTokenHandler } from './revoke-token/revoke-token.handler';
 import { TokenHistoryController } from './token-history/token-history.controller';
 import { TokenHistoryHandler } from './token-history/token-history.handler';
-import { TokenLookup } from './token-lookup';
+import { TokenPolicyReader } from './token-policy-reader';
+import { TokenReader } from './token-reader';
 
 @Module({
   controllers: [
@@ -33,8 +33,8 @@ import { TokenLookup } from './token-lookup';
     TokenHistoryController,
   ],
   providers: [
-    CurrentTokenPolicy,
-    TokenLookup,
+    TokenPolicyReader,
+    TokenReader,
     CreateTokenHandler,
     RevokeTokenHandler,
     ListMyTokensHandler,
@@ -45,6 +45,6 @@ import { TokenLookup } from './token-lookup';
     TokenHistoryHandler,
     RetiredTokenPrefixes,
   ],
-  exports: [CurrentTokenPolicy, TokenLookup, RetiredTokenPrefixes],
+  exports: [TokenPolicyReader, TokenReader, RetiredTokenPrefixes],
 })
 export class TokensModule {}

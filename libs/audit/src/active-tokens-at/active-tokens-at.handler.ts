@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { READ_MODEL, ReadModel } from '@pat/read-model';
+import { TOKEN_QUERIES, TokenQueries } from '@pat/read-model';
 import { pageOf } from '@pat/shared';
 import { TOKEN_POLICY_STREAM, effectiveExpiry, policyInForceAt } from '@pat/tokens';
 import { AuditLog } from '../audit-log';
@@ -19,14 +19,14 @@ import { ActiveTokensAtPage, ActiveTokensAtQuery } from './active-tokens-at.quer
 export class ActiveTokensAtHandler implements IQueryHandler<ActiveTokensAtQuery> {
   constructor(
     private readonly log: AuditLog,
-    @Inject(READ_MODEL) private readonly readModel: ReadModel,
+    @Inject(TOKEN_QUERIES) private readonly tokenQueries: TokenQueries,
   ) {}
 
   async execute(query: ActiveTokensAtQuery): Promise<ActiveTokensAtPage> {
     const at = query.at.toISOString();
     const policy = policyInForceAt(await this.log.streams(TOKEN_POLICY_STREAM), query.at);
     const { limit, after } = query.page;
-    const records = await this.readModel.listTokensActiveAtPage(
+    const records = await this.tokenQueries.listTokensActiveAtPage(
       { at, maxLifetimeDays: policy.maxLifetimeDays },
       query.userId,
       { limit: limit + 1, after: after ? { createdAt: after[0], tokenId: after[1] } : null },

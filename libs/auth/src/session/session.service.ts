@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { READ_MODEL, ReadModel } from '@pat/read-model';
+import { USER_QUERIES, UserQueries } from '@pat/read-model';
 import { APP_CONFIG, AppConfig, CLOCK, Clock } from '@pat/shared';
 import type { Principal } from '@pat/access';
 import { isProvenWithin, outlivedItsPassword } from './reauthentication';
@@ -18,7 +18,7 @@ export const passwordVersionOf = (user: { readonly passwordVersion?: number }): 
 export class SessionService {
   constructor(
     @Inject(SESSION_STORE) private readonly store: SessionStore,
-    @Inject(READ_MODEL) private readonly readModel: ReadModel,
+    @Inject(USER_QUERIES) private readonly userQueries: UserQueries,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -49,7 +49,7 @@ export class SessionService {
     if (!sessionId || sessionId.length > 100) return null;
     const session = await this.store.find(hashSessionId(sessionId));
     if (!session || Date.parse(session.expiresAt) <= this.clock.now().getTime()) return null;
-    const user = await this.readModel.findUserById(session.userId);
+    const user = await this.userQueries.findUserById(session.userId);
     if (!user || user.deletedAt !== null) return null;
     // The password changed since this session proved it: the session ended with it. Checked
     // against the shared read model, so every instance refuses it at once, whether or not the
@@ -103,7 +103,7 @@ export class SessionService {
    * check in `authenticate` even before the rows are gone.
    */
   async passwordChanged(userId: string, changedBy: Principal): Promise<void> {
-    const user = await this.readModel.findUserById(userId);
+    const user = await this.userQueries.findUserById(userId);
     const own = changedBy.authMethod === 'session' && changedBy.userId === userId;
     if (own && changedBy.sessionId && user) {
       const keep = hashSessionId(changedBy.sessionId);

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { READ_MODEL, ReadModel } from '@pat/read-model';
+import { USER_QUERIES, UserQueries } from '@pat/read-model';
 import { APP_CONFIG, AppConfig, DomainError, systemContext } from '@pat/shared';
 import { CreateUserCommand } from '../create-user/create-user.command';
 import { newOneTimePassword } from '../reset-password/reset-password.handler';
@@ -16,12 +16,12 @@ export class BootstrapAdminService {
 
   constructor(
     private readonly commandBus: CommandBus,
-    @Inject(READ_MODEL) private readonly readModel: ReadModel,
+    @Inject(USER_QUERIES) private readonly userQueries: UserQueries,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async ensureAdministrator(): Promise<void> {
-    if ((await this.readModel.countUsers()) > 0) return;
+    if ((await this.userQueries.countUsers()) > 0) return;
     const { username, password: configured } = this.config.bootstrapAdmin;
     const password = configured ?? newOneTimePassword();
     try {

@@ -4,7 +4,7 @@ import { invalid } from '@pat/shared';
 import { userAggregate } from '../aggregates';
 import { decideUpdateUser, userStream, validatePassword } from '../domain/user';
 import { PasswordHasher } from '../password-hasher';
-import { UserLookup } from '../user-lookup';
+import { UserReader } from '../user-reader';
 import { ChangeOwnPasswordCommand, ChangeOwnPasswordResult } from './change-own-password.command';
 
 @CommandHandler(ChangeOwnPasswordCommand)
@@ -12,7 +12,7 @@ export class ChangeOwnPasswordHandler implements ICommandHandler<ChangeOwnPasswo
   constructor(
     private readonly commands: CommandRunner,
     private readonly passwords: PasswordHasher,
-    private readonly users: UserLookup,
+    private readonly users: UserReader,
   ) {}
 
   async execute(command: ChangeOwnPasswordCommand): Promise<ChangeOwnPasswordResult> {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CommandRunner } from '@pat/application';
-import { READ_MODEL, ReadModel } from '@pat/read-model';
+import { USER_QUERIES, UserQueries } from '@pat/read-model';
 import { unavailable } from '@pat/shared';
 import {
   decideCreateUser,
@@ -28,7 +28,7 @@ export class CreateUserHandler implements ICommandHandler<CreateUserCommand> {
   constructor(
     private readonly commands: CommandRunner,
     private readonly passwords: PasswordHasher,
-    @Inject(READ_MODEL) private readonly readModel: ReadModel,
+    @Inject(USER_QUERIES) private readonly userQueries: UserQueries,
   ) {}
 
   async execute(command: CreateUserCommand): Promise<UserView> {
@@ -60,7 +60,7 @@ export class CreateUserHandler implements ICommandHandler<CreateUserCommand> {
         }),
       context,
     );
-    const user = await this.readModel.findUserById(userId);
+    const user = await this.userQueries.findUserById(userId);
     if (!user) throw unavailable('The read model did not reflect the new user');
     return toUserView(user);
   }

@@ -3,7 +3,7 @@ import { CommandRunner } from '@pat/application';
 import { SessionService } from '@pat/auth';
 import { userAggregate } from '../aggregates';
 import { decideDeleteUser, userStream } from '../domain/user';
-import { UserLookup } from '../user-lookup';
+import { UserReader } from '../user-reader';
 import { DeleteUserCommand } from './delete-user.command';
 
 /**
@@ -15,7 +15,7 @@ import { DeleteUserCommand } from './delete-user.command';
 export class DeleteUserHandler implements ICommandHandler<DeleteUserCommand> {
   constructor(
     private readonly commands: CommandRunner,
-    private readonly users: UserLookup,
+    private readonly users: UserReader,
     private readonly sessions: SessionService,
   ) {}
 

@@ -2,12 +2,12 @@ import { Get, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { ApiController, ApiErrors } from '@pat/shared';
 import { AdminOnly } from '@pat/auth';
-import { UserLookup } from '../user-lookup';
+import { UserReader } from '../user-reader';
 import { UserView, toUserView } from '../user-view';
 
 @ApiController({ path: 'admin/users', tag: 'users' })
 export class GetUserController {
-  constructor(private readonly users: UserLookup) {}
+  constructor(private readonly users: UserReader) {}
 
   @Get(':id')
   @AdminOnly()

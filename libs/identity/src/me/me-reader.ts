@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@pat/auth';
-import { READ_MODEL, ReadModel } from '@pat/read-model';
+import { USER_QUERIES, UserQueries } from '@pat/read-model';
 import { notFound } from '@pat/shared';
 import { ProjectReader } from '../projects/project-reader';
 import type { MeView } from './me.view';
@@ -9,12 +9,12 @@ import type { MeView } from './me.view';
 @Injectable()
 export class MeReader {
   constructor(
-    @Inject(READ_MODEL) private readonly readModel: ReadModel,
+    @Inject(USER_QUERIES) private readonly userQueries: UserQueries,
     private readonly projects: ProjectReader,
   ) {}
 
   async read(principal: Principal): Promise<MeView> {
-    const user = await this.readModel.findUserById(principal.userId);
+    const user = await this.userQueries.findUserById(principal.userId);
     if (!user || user.deletedAt !== null) throw notFound('User not found');
     const projects = await this.projects.ofUser(user.userId);
     return {

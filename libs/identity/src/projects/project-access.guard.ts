@@ -9,7 +9,7 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { principalOf } from '@pat/auth';
-import { MembershipRecord, READ_MODEL, ReadModel } from '@pat/read-model';
+import { MembershipRecord, PROJECT_QUERIES, ProjectQueries } from '@pat/read-model';
 import { forbidden, notFound } from '@pat/shared';
 import type { Request } from 'express';
 import type { ProjectRole } from '../domain/project';
@@ -32,14 +32,14 @@ export interface ProjectScopedRequest extends Request {
 export class ProjectAccessGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    @Inject(READ_MODEL) private readonly readModel: ReadModel,
+    @Inject(PROJECT_QUERIES) private readonly projectQueries: ProjectQueries,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<ProjectScopedRequest>();
     const principal = principalOf(request);
     const projectId = String(request.params.id ?? '');
-    const membership = await this.readModel.findMembership(projectId, principal.userId);
+    const membership = await this.projectQueries.findMembership(projectId, principal.userId);
     if (!membership || membership.role === null) throw notFound('Project not found');
     const allowed =
       this.reflector.getAllAndOverride<ProjectRole[]>(PROJECT_ROLES, [

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CommandRunner } from '@pat/application';
-import { READ_MODEL, ReadModel } from '@pat/read-model';
+import { PROJECT_QUERIES, ProjectQueries } from '@pat/read-model';
 import type { CommandContext } from '@pat/shared';
 import { projectNameReservationAggregate } from '../aggregates';
 import {
@@ -23,13 +23,13 @@ export class ProjectNames {
 
   constructor(
     private readonly commands: CommandRunner,
-    @Inject(READ_MODEL) private readonly readModel: ReadModel,
+    @Inject(PROJECT_QUERIES) private readonly projectQueries: ProjectQueries,
   ) {}
 
   /** Reserves the name for the project, or 409 when another project has it in any case. */
   async claim(name: string, projectId: string, context: CommandContext): Promise<void> {
     const nameKey = projectNameKey(name);
-    const projects = await this.readModel.listProjects();
+    const projects = await this.projectQueries.listProjects();
     if (projects.some((p) => p.projectId !== projectId && projectNameKey(p.name) === nameKey)) {
       throw nameTaken(name);
     }

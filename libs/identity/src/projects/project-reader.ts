@@ -1,18 +1,29 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { READ_MODEL, ReadModel, UserRecord } from '@pat/read-model';
+import {
+  PROJECT_QUERIES,
+  ProjectQueries,
+  USER_QUERIES,
+  UserQueries,
+  UserRecord,
+} from '@pat/read-model';
 import { notFound } from '@pat/shared';
 import { ProjectDetailView, ProjectView, toMemberViews, toProjectView } from './project-view';
 
 /** Read side of projects, shared by the member routes and the admin routes. */
 @Injectable()
 export class ProjectReader {
-  constructor(@Inject(READ_MODEL) private readonly readModel: ReadModel) {}
+  constructor(
+    @Inject(PROJECT_QUERIES) private readonly projectQueries: ProjectQueries,
+    @Inject(USER_QUERIES) private readonly userQueries: UserQueries,
+  ) {}
 
   async detail(projectId: string, callerId: string): Promise<ProjectDetailView> {
-    const project = await this.readModel.findProjectById(projectId);
+    const project = await this.projectQueries.findProjectById(projectId);
     if (!project) throw notFound('Project not found');
-    const memberships = await this.readModel.listMembersOfProject(projectId);
-    const users = await Promise.all(memberships.map((m) => this.readModel.findUserById(m.userId)));
+    const memberships = await this.projectQueries.listMembersOfProject(projectId);
+    const users = await Promise.all(
+      memberships.map((m) => this.userQueries.findUserById(m.userId)),
+    );
     const byId = new Map(
       users.filter((u): u is UserRecord => u !== null).map((u) => [u.userId, u] as const),
     );
@@ -23,10 +34,10 @@ export class ProjectReader {
 
   /** The projects the user belongs to, with their role, by name. */
   async ofUser(userId: string): Promise<ProjectView[]> {
-    const memberships = await this.readModel.listMembershipsOfUser(userId);
+    const memberships = await this.projectQueries.listMembershipsOfUser(userId);
     const projects = await Promise.all(
       memberships.map(async (m) => {
-        const project = await this.readModel.findProjectById(m.projectId);
+        const project = await this.projectQueries.findProjectById(m.projectId);
         return project ? toProjectView(project, m.role) : null;
       }),
     );
@@ -37,8 +48,8 @@ export class ProjectReader {
 
   async all(callerId: string): Promise<ProjectView[]> {
     const [projects, mine] = await Promise.all([
-      this.readModel.listProjects(),
-      this.readModel.listMembershipsOfUser(callerId),
+      this.projectQueries.listProjects(),
+      this.projectQueries.listMembershipsOfUser(callerId),
     ]);
     const roles = new Map(mine.map((m) => [m.projectId, m.role]));
     return projects.map((p) => toProjectView(p, roles.get(p.projectId) ?? null));

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CommandRunner } from '@pat/application';
-import { READ_MODEL, ReadModel } from '@pat/read-model';
+import { USER_QUERIES, UserQueries } from '@pat/read-model';
 import { notFound } from '@pat/shared';
 import { userAggregate } from '../aggregates';
 import { decideUpdateUser, usernameKey, userStream } from '../domain/user';
@@ -17,11 +17,11 @@ export class ResetPasswordHandler implements ICommandHandler<ResetPasswordComman
   constructor(
     private readonly commands: CommandRunner,
     private readonly passwords: PasswordHasher,
-    @Inject(READ_MODEL) private readonly readModel: ReadModel,
+    @Inject(USER_QUERIES) private readonly userQueries: UserQueries,
   ) {}
 
   async execute(command: ResetPasswordCommand): Promise<ResetPasswordResult> {
-    const user = await this.readModel.findUserByUsernameKey(usernameKey(command.username));
+    const user = await this.userQueries.findUserByUsernameKey(usernameKey(command.username));
     if (!user || user.deletedAt !== null) throw notFound(`No user named "${command.username}"`);
     const oneTimePassword = newOneTimePassword();
     const passwordHash = await this.passwords.hash(oneTimePassword);

@@ -29,7 +29,7 @@ import {
   SessionService,
   clientKey,
 } from '@pat/auth';
-import { READ_MODEL, ReadModel } from '@pat/read-model';
+import { USER_QUERIES, UserQueries } from '@pat/read-model';
 import type { Request, Response } from 'express';
 import { usernameKey } from '../domain/user';
 import { PasswordHasher } from '../password-hasher';
@@ -47,7 +47,7 @@ export class SessionController {
     private readonly sessions: SessionService,
     private readonly passwords: PasswordHasher,
     private readonly failures: FailureLimiter,
-    @Inject(READ_MODEL) private readonly readModel: ReadModel,
+    @Inject(USER_QUERIES) private readonly userQueries: UserQueries,
   ) {}
 
   @Post()
@@ -68,7 +68,7 @@ export class SessionController {
   ): Promise<UserView> {
     const attempt = { client: clientKey(request), username: usernameKey(body.username) };
     this.failures.assertSignInAllowed(attempt);
-    const user = await this.readModel.findUserByUsernameKey(usernameKey(body.username));
+    const user = await this.userQueries.findUserByUsernameKey(usernameKey(body.username));
     // The same work and the same answer whether the user exists or not.
     const valid = await this.passwords.verify(user?.passwordHash ?? null, body.password);
     if (!user || !valid) {
@@ -109,7 +109,7 @@ export class SessionController {
     // The same limit as sign-in: a stolen session cookie cannot be used to guess the password.
     const attempt = { client: clientKey(request), username: usernameKey(principal.username) };
     this.failures.assertSignInAllowed(attempt);
-    const user = await this.readModel.findUserById(principal.userId);
+    const user = await this.userQueries.findUserById(principal.userId);
     const valid = await this.passwords.verify(user?.passwordHash ?? null, body.password);
     if (!user || !valid) {
       await this.failures.recordSignInFailure(attempt);

@@ -1,12 +1,12 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CommandRunner } from '@pat/application';
-import { READ_MODEL, ReadModel } from '@pat/read-model';
+import { USER_QUERIES, UserQueries } from '@pat/read-model';
 import { unavailable } from '@pat/shared';
 import { userAggregate } from '../aggregates';
 import { decideUpdateUser, userStream, validatePassword } from '../domain/user';
 import { PasswordHasher } from '../password-hasher';
-import { UserLookup } from '../user-lookup';
+import { UserReader } from '../user-reader';
 import { UserView, toUserView } from '../user-view';
 import { UpdateUserCommand } from './update-user.command';
 
@@ -15,8 +15,8 @@ export class UpdateUserHandler implements ICommandHandler<UpdateUserCommand> {
   constructor(
     private readonly commands: CommandRunner,
     private readonly passwords: PasswordHasher,
-    private readonly users: UserLookup,
-    @Inject(READ_MODEL) private readonly readModel: ReadModel,
+    private readonly users: UserReader,
+    @Inject(USER_QUERIES) private readonly userQueries: UserQueries,
   ) {}
 
   async execute(command: UpdateUserCommand): Promise<UserView> {
@@ -35,7 +35,7 @@ export class UpdateUserHandler implements ICommandHandler<UpdateUserCommand> {
         }),
       command.context,
     );
-    const user = await this.readModel.findUserById(command.userId);
+    const user = await this.userQueries.findUserById(command.userId);
     if (!user) throw unavailable('The read model did not reflect the change');
     return toUserView(user);
   }

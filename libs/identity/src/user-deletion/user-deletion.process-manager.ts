@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { CommandRunner, ProcessManager, ProjectionRunner } from '@pat/application';
 import type { RecordedEvent } from '@pat/event-store';
-import { READ_MODEL, ReadModel } from '@pat/read-model';
+import { TOKEN_QUERIES, TokenQueries } from '@pat/read-model';
 import { CommandContext, DomainError } from '@pat/shared';
 import { RevokeTokenCommand } from '@pat/tokens';
 import { usernameReservationAggregate } from '../aggregates';
@@ -27,7 +27,7 @@ export class UserDeletionProcessManager implements ProcessManager {
     private readonly commandBus: CommandBus,
     private readonly commands: CommandRunner,
     private readonly projections: ProjectionRunner,
-    @Inject(READ_MODEL) private readonly readModel: ReadModel,
+    @Inject(TOKEN_QUERIES) private readonly tokenQueries: TokenQueries,
   ) {}
 
   handles(event: RecordedEvent): boolean {
@@ -42,7 +42,7 @@ export class UserDeletionProcessManager implements ProcessManager {
     };
     // The token list must include every token created before the deletion.
     await this.projections.waitForPosition(event.position);
-    for (const token of await this.readModel.listTokensByUser(userId)) {
+    for (const token of await this.tokenQueries.listTokensByUser(userId)) {
       if (token.revokedAt !== null) continue;
       try {
         await this.commandBus.execute(

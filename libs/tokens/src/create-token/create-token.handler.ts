@@ -2,12 +2,12 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CommandRunner } from '@pat/application';
-import { READ_MODEL, ReadModel } from '@pat/read-model';
+import { TOKEN_QUERIES, TokenQueries } from '@pat/read-model';
 import { APP_CONFIG, AppConfig, CLOCK, Clock } from '@pat/shared';
 import { TokenCreatedData, decideCreateToken, tokenStream } from '../domain/token';
 import { generateTokenSecret, hashToken, tokenHint } from '../domain/token-secret';
 import { tokenAggregate } from '../token-aggregate';
-import { CurrentTokenPolicy } from '../current-token-policy';
+import { TokenPolicyReader } from '../token-policy-reader';
 import { CreatedTokenView, toTokenView } from '../token-view';
 import { CreateTokenCommand } from './create-token.command';
 import { PerKeyQueue } from './per-user-queue';
@@ -19,10 +19,10 @@ export class CreateTokenHandler implements ICommandHandler<CreateTokenCommand> {
 
   constructor(
     private readonly commands: CommandRunner,
-    private readonly currentPolicy: CurrentTokenPolicy,
+    private readonly currentPolicy: TokenPolicyReader,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(READ_MODEL) private readonly readModel: ReadModel,
+    @Inject(TOKEN_QUERIES) private readonly tokenQueries: TokenQueries,
   ) {}
 
   execute(command: CreateTokenCommand): Promise<CreatedTokenView> {
@@ -35,7 +35,7 @@ export class CreateTokenHandler implements ICommandHandler<CreateTokenCommand> {
     const policy = await this.currentPolicy.get();
     const now = this.clock.now();
     // Active as listings show it: not revoked, effective expiry (capped by this policy) after now.
-    const active = await this.readModel.countActiveTokensOfUser(command.userId, {
+    const active = await this.tokenQueries.countActiveTokensOfUser(command.userId, {
       at: now.toISOString(),
       maxLifetimeDays: policy.maxLifetimeDays,
     });

@@ -1,16 +1,16 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { CLOCK, Clock } from '@pat/shared';
-import { TokenLookup } from '../token-lookup';
-import { CurrentTokenPolicy } from '../current-token-policy';
+import { TokenReader } from '../token-reader';
+import { TokenPolicyReader } from '../token-policy-reader';
 import { TokenView, toTokenView } from '../token-view';
 import { GetMyTokenQuery } from './get-my-token.query';
 
 @QueryHandler(GetMyTokenQuery)
 export class GetMyTokenHandler implements IQueryHandler<GetMyTokenQuery> {
   constructor(
-    private readonly tokens: TokenLookup,
-    private readonly currentPolicy: CurrentTokenPolicy,
+    private readonly tokens: TokenReader,
+    private readonly currentPolicy: TokenPolicyReader,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 

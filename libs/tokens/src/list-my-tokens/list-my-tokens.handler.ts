@@ -1,16 +1,16 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { READ_MODEL, ReadModel } from '@pat/read-model';
+import { TOKEN_QUERIES, TokenQueries } from '@pat/read-model';
 import { CLOCK, Clock, Page, pageOf } from '@pat/shared';
-import { CurrentTokenPolicy } from '../current-token-policy';
+import { TokenPolicyReader } from '../token-policy-reader';
 import { TokenView, toTokenView } from '../token-view';
 import { ListMyTokensQuery } from './list-my-tokens.query';
 
 @QueryHandler(ListMyTokensQuery)
 export class ListMyTokensHandler implements IQueryHandler<ListMyTokensQuery> {
   constructor(
-    @Inject(READ_MODEL) private readonly readModel: ReadModel,
-    private readonly currentPolicy: CurrentTokenPolicy,
+    @Inject(TOKEN_QUERIES) private readonly tokenQueries: TokenQueries,
+    private readonly currentPolicy: TokenPolicyReader,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -18,7 +18,7 @@ export class ListMyTokensHandler implements IQueryHandler<ListMyTokensQuery> {
   async execute(query: ListMyTokensQuery): Promise<Page<TokenView>> {
     const { limit, after } = query.page;
     const [records, policy] = await Promise.all([
-      this.readModel.listTokensOfUserPage(query.userId, {
+      this.tokenQueries.listTokensOfUserPage(query.userId, {
         limit: limit + 1,
         after: after ? { createdAt: after[0], tokenId: after[1] } : null,
       }),

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { READ_MODEL, ReadModel, TokenRecord } from '@pat/read-model';
+import { READ_MODEL_INSPECTION, ReadModelInspection, TokenRecord } from '@pat/read-model';
 import { APP_CONFIG, AppConfig, CLOCK, Clock } from '@pat/shared';
-import { CurrentTokenPolicy } from '../current-token-policy';
+import { TokenPolicyReader } from '../token-policy-reader';
 import { TokenPolicy, effectiveExpiry, statusGivenExpiry } from '../domain/token-policy';
 
 type CountedToken = Pick<TokenRecord, 'tokenHint' | 'createdAt' | 'expiresAt' | 'revokedAt'>;
@@ -58,14 +58,14 @@ export class RetiredTokenPrefixes {
   private readonly logger = new Logger('TokenPrefix');
 
   constructor(
-    @Inject(READ_MODEL) private readonly readModel: ReadModel,
+    @Inject(READ_MODEL_INSPECTION) private readonly inspection: ReadModelInspection,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
-    private readonly policy: CurrentTokenPolicy,
+    private readonly policy: TokenPolicyReader,
   ) {}
 
   async report(): Promise<void> {
-    const documents = await this.readModel.allDocuments('tokens');
+    const documents = await this.inspection.allDocuments('tokens');
     const tokens = documents.map(({ doc }) => doc as CountedToken);
     const warning = retiredPrefixWarning(
       countRetiredPrefixTokens(

@@ -4,8 +4,8 @@ import { CommandRunner } from '@pat/application';
 import { CLOCK, Clock, isUuid, notFound } from '@pat/shared';
 import { decideRevokeToken, tokenStream } from '../domain/token';
 import { tokenAggregate } from '../token-aggregate';
-import { TokenLookup } from '../token-lookup';
-import { CurrentTokenPolicy } from '../current-token-policy';
+import { TokenReader } from '../token-reader';
+import { TokenPolicyReader } from '../token-policy-reader';
 import { TokenView, toTokenView } from '../token-view';
 import { RevokeTokenCommand } from './revoke-token.command';
 
@@ -13,8 +13,8 @@ import { RevokeTokenCommand } from './revoke-token.command';
 export class RevokeTokenHandler implements ICommandHandler<RevokeTokenCommand> {
   constructor(
     private readonly commands: CommandRunner,
-    private readonly tokens: TokenLookup,
-    private readonly currentPolicy: CurrentTokenPolicy,
+    private readonly tokens: TokenReader,
+    private readonly currentPolicy: TokenPolicyReader,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CommandRunner } from '@pat/application';
-import { READ_MODEL, ReadModel } from '@pat/read-model';
+import { PROJECT_QUERIES, ProjectQueries } from '@pat/read-model';
 import { notFound } from '@pat/shared';
 import { projectAggregate } from '../../aggregates';
 import {
@@ -25,13 +25,13 @@ export class RenameProjectHandler implements ICommandHandler<RenameProjectComman
     private readonly commands: CommandRunner,
     private readonly projects: ProjectReader,
     private readonly names: ProjectNames,
-    @Inject(READ_MODEL) private readonly readModel: ReadModel,
+    @Inject(PROJECT_QUERIES) private readonly projectQueries: ProjectQueries,
   ) {}
 
   async execute(command: RenameProjectCommand): Promise<ProjectDetailView> {
     const { projectId, context } = command;
     const name = validName(command.name);
-    const current = await this.readModel.findProjectById(projectId);
+    const current = await this.projectQueries.findProjectById(projectId);
     if (!current) throw notFound('Project not found');
     const newName = projectNameKey(name) !== projectNameKey(current.name);
     if (newName) await this.names.claim(name, projectId, context);

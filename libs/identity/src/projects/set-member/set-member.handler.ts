@@ -2,7 +2,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CommandRunner } from '@pat/application';
 import { projectAggregate } from '../../aggregates';
 import { decideSetMember, projectStream } from '../../domain/project';
-import { UserLookup } from '../../user-lookup';
+import { UserReader } from '../../user-reader';
 import { ProjectReader } from '../project-reader';
 import { ProjectDetailView } from '../project-view';
 import { SetMemberCommand } from './set-member.command';
@@ -11,7 +11,7 @@ import { SetMemberCommand } from './set-member.command';
 export class SetMemberHandler implements ICommandHandler<SetMemberCommand> {
   constructor(
     private readonly commands: CommandRunner,
-    private readonly users: UserLookup,
+    private readonly users: UserReader,
     private readonly projects: ProjectReader,
   ) {}
 

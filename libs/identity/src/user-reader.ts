@@ -1,14 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { READ_MODEL, ReadModel, UserRecord } from '@pat/read-model';
+import { USER_QUERIES, UserQueries, UserRecord } from '@pat/read-model';
 import { isUuid, notFound } from '@pat/shared';
 
 /** Finds a live (not deleted) user by id; anything else is a 404. */
 @Injectable()
-export class UserLookup {
-  constructor(@Inject(READ_MODEL) private readonly readModel: ReadModel) {}
+export class UserReader {
+  constructor(@Inject(USER_QUERIES) private readonly userQueries: UserQueries) {}
 
   async require(userId: string): Promise<UserRecord> {
-    const user = isUuid(userId) ? await this.readModel.findUserById(userId) : null;
+    const user = isUuid(userId) ? await this.userQueries.findUserById(userId) : null;
     if (!user || user.deletedAt !== null) throw notFound('User not found');
     return user;
   }
