@@ -89,3 +89,16 @@ export class CatchUpSubscriber {
     }, retryDelayMs);
   }
 }
+
+/** Starts and stops a set of subscribers together (with the Nest module, at the latest). */
+export class CatchUpSubscribers {
+  constructor(private readonly subscribers: readonly CatchUpSubscriber[]) {}
+
+  async start(): Promise<void> {
+    await Promise.all(this.subscribers.map((subscriber) => subscriber.start()));
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.subscribers.map((subscriber) => subscriber.stop()));
+  }
+}

@@ -7,7 +7,7 @@ import {
   RecordedEvent,
 } from '@pat/event-store';
 import { READ_MODEL, ReadModel } from '@pat/read-model';
-import { CatchUpSubscriber } from './catch-up-subscriber';
+import { CatchUpSubscriber, CatchUpSubscribers } from './catch-up-subscriber';
 
 /**
  * A process manager reacts to events by issuing commands (for example: a user was deleted →
@@ -35,7 +35,7 @@ const CHECKPOINT_EVERY = 1000;
 @Injectable()
 export class ProcessManagerRunner implements OnModuleDestroy {
   private readonly logger = new Logger(ProcessManagerRunner.name);
-  private readonly subscribers: CatchUpSubscriber[];
+  private readonly subscribers: CatchUpSubscribers;
   private readonly caughtUp: Array<Promise<void>> = [];
 
   constructor(
@@ -44,11 +44,13 @@ export class ProcessManagerRunner implements OnModuleDestroy {
     @Inject(READ_MODEL) private readonly readModel: ReadModel,
     @Inject(PROCESS_MANAGERS) managers: ProcessManager[],
   ) {
-    this.subscribers = managers.map((manager) => {
-      let resolve!: () => void;
-      this.caughtUp.push(new Promise<void>((done) => (resolve = done)));
-      return new CatchUpSubscriber(eventStore, this.processorFor(manager, resolve), this.logger);
-    });
+    this.subscribers = new CatchUpSubscribers(
+      managers.map((manager) => {
+        let resolve!: () => void;
+        this.caughtUp.push(new Promise<void>((done) => (resolve = done)));
+        return new CatchUpSubscriber(eventStore, this.processorFor(manager, resolve), this.logger);
+      }),
+    );
   }
 
   /** Resolves once every process manager has seen the events that existed when it started. */
@@ -56,16 +58,16 @@ export class ProcessManagerRunner implements OnModuleDestroy {
     await Promise.all(this.caughtUp);
   }
 
-  async start(): Promise<void> {
-    await Promise.all(this.subscribers.map((subscriber) => subscriber.start()));
-  }
-
-  async stop(): Promise<void> {
-    await Promise.all(this.subscribers.map((subscriber) => subscriber.stop()));
+  start(): Promise<void> {
+    return this.subscribers.start();
   }
 
   async onModuleDestroy(): Promise<void> {
     await this.stop();
+  }
+
+  stop(): Promise<void> {
+    return this.subscribers.stop();
   }
 
   private processorFor(manager: ProcessManager, caughtUp: () => void) {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { DOCUMENT_STORE, DocumentChange, DocumentStore } from '@pat/documents';
 import { EVENT_STORE, EventStore, Position } from '@pat/event-store';
-import { CatchUpSubscriber } from '../catch-up-subscriber';
+import { CatchUpSubscriber, CatchUpSubscribers } from '../catch-up-subscriber';
 import { DOCUMENT_READ_MODELS, DocumentReadModel } from './document-read-model';
 
 /** Events per write while catching up; live events are written as they come. */
@@ -37,7 +37,7 @@ class Progress {
 export class DocumentProjectionRunner implements OnModuleDestroy {
   private readonly logger = new Logger(DocumentProjectionRunner.name);
   private readonly progress: Progress[] = [];
-  private readonly subscribers: CatchUpSubscriber[];
+  private readonly subscribers: CatchUpSubscribers;
   private readonly waiters = new Set<() => void>();
 
   constructor(
@@ -45,36 +45,38 @@ export class DocumentProjectionRunner implements OnModuleDestroy {
     @Inject(DOCUMENT_STORE) private readonly store: DocumentStore,
     @Inject(DOCUMENT_READ_MODELS) private readonly models: DocumentReadModel[],
   ) {
-    this.subscribers = models.map((model) => {
-      const progress = new Progress();
-      this.progress.push(progress);
-      return new CatchUpSubscriber(
-        eventStore,
-        {
-          name: `Read model ${model.name}`,
-          readCheckpoint: () => store.readCheckpoint(model.name),
-          onResume: (after) => progress.resumeAt(after),
-          onEvent: (event, context) => {
-            for (const change of model.project(event)) progress.pending.push(change);
-            progress.pendingUntil = event.position;
-            progress.pendingEvents += 1;
-            if (context.catchingUp && progress.pendingEvents < CATCH_UP_BATCH) return undefined;
-            return this.flush(model, progress);
+    this.subscribers = new CatchUpSubscribers(
+      models.map((model) => {
+        const progress = new Progress();
+        this.progress.push(progress);
+        return new CatchUpSubscriber(
+          eventStore,
+          {
+            name: `Read model ${model.name}`,
+            readCheckpoint: () => store.readCheckpoint(model.name),
+            onResume: (after) => progress.resumeAt(after),
+            onEvent: (event, context) => {
+              for (const change of model.project(event)) progress.pending.push(change);
+              progress.pendingUntil = event.position;
+              progress.pendingEvents += 1;
+              if (context.catchingUp && progress.pendingEvents < CATCH_UP_BATCH) return undefined;
+              return this.flush(model, progress);
+            },
+            onCaughtUp: () => void this.flush(model, progress).catch(() => undefined),
           },
-          onCaughtUp: () => void this.flush(model, progress).catch(() => undefined),
-        },
-        this.logger,
-      );
-    });
+          this.logger,
+        );
+      }),
+    );
   }
 
   async start(): Promise<void> {
     await this.store.declare(this.models.flatMap((model) => model.collections));
-    await Promise.all(this.subscribers.map((subscriber) => subscriber.start()));
+    await this.subscribers.start();
   }
 
   async stop(): Promise<void> {
-    await Promise.all(this.subscribers.map((subscriber) => subscriber.stop()));
+    await this.subscribers.stop();
     await Promise.all(this.progress.map((progress) => progress.writes.catch(() => undefined)));
   }
 
