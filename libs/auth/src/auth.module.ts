@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { TokenUsageRecorder } from '@pat/tokens';
+import { TokenUsageRecorder, USAGE_SINK } from '@pat/tokens';
 import { AuthenticationGuard } from './authentication.guard';
 import { AuthenticationOutcomes } from './authentication-outcomes';
 import { BearerStrategy } from './bearer.strategy';
@@ -11,6 +11,7 @@ import { TokenAuthenticator } from './token-authenticator';
   providers: [
     TokenAuthenticator,
     TokenUsageRecorder,
+    { provide: USAGE_SINK, useExisting: TokenUsageRecorder },
     BearerStrategy,
     AuthenticationOutcomes,
     SessionService,

@@ -1,6 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { RequestOrigin } from '@pat/tokens';
-import { TokenUsageRecorder } from '@pat/tokens';
+import { USAGE_SINK, type UsageSink } from '@pat/tokens';
 import type { Request } from 'express';
 import passport from 'passport';
 import { Strategy, VerifyFunctionWithRequest } from 'passport-http-bearer';
@@ -61,7 +61,7 @@ export class BearerStrategy extends Strategy<VerifyFunctionWithRequest> {
 
   constructor(
     private readonly authenticator: TokenAuthenticator,
-    private readonly usage: TokenUsageRecorder,
+    @Inject(USAGE_SINK) private readonly usage: UsageSink,
     private readonly outcomes: AuthenticationOutcomes,
   ) {
     // `this` does not exist until super() returns; the callback only runs after that.

@@ -10,3 +10,4 @@ export * from './token-history/token-history.view';
 export * from './retired-prefixes/retired-prefixes';
 export * from './read-models/token-counts';
 export * from './usage/token-usage-recorder';
+export * from './usage/usage-sink.port';

@@ -11,6 +11,7 @@ import {
   recordTokenUse,
   tokenUsageStream,
 } from '../domain/token';
+import type { UsageSink } from './usage-sink.port';
 
 const SWEEP_ABOVE = 10_000;
 
@@ -25,7 +26,7 @@ const SWEEP_ABOVE = 10_000;
  * The throttle is per process: several API instances may each record once per interval.
  */
 @Injectable()
-export class TokenUsageRecorder {
+export class TokenUsageRecorder implements UsageSink {
   private readonly logger = new Logger(TokenUsageRecorder.name);
   private readonly lastRecorded = new Map<string, number>();
   private readonly pending = new Set<Promise<void>>();
