@@ -3,6 +3,7 @@ import { AuthModule } from '@pat/auth';
 import { BootstrapAdminService } from './bootstrap/bootstrap-admin.service';
 import { ChangeOwnPasswordController } from './change-own-password/change-own-password.controller';
 import { ChangeOwnPasswordHandler } from './change-own-password/change-own-password.handler';
+import { ConfirmPasswordHandler } from './confirm-password/confirm-password.handler';
 import { CreateUserController } from './create-user/create-user.controller';
 import { CreateUserHandler } from './create-user/create-user.handler';
 import { DeleteUserController } from './delete-user/delete-user.controller';
@@ -12,6 +13,7 @@ import { ListUsersController } from './list-users/list-users.controller';
 import { ListUsersHandler } from './list-users/list-users.handler';
 import { MeReader } from './me/me-reader';
 import { MeController } from './me/me.controller';
+import { PasswordAttempts } from './password-attempts';
 import { PasswordHasher } from './password-hasher';
 import { CreateProjectController } from './projects/create-project/create-project.controller';
 import { CreateProjectHandler } from './projects/create-project/create-project.handler';
@@ -27,6 +29,8 @@ import { RenameProjectHandler } from './projects/rename-project/rename-project.h
 import { SetMemberHandler } from './projects/set-member/set-member.handler';
 import { ResetPasswordHandler } from './reset-password/reset-password.handler';
 import { SessionController } from './session/session.controller';
+import { SignInHandler } from './sign-in/sign-in.handler';
+import { SignOutHandler } from './sign-out/sign-out.handler';
 import { UpdateUserController } from './update-user/update-user.controller';
 import { UpdateUserHandler } from './update-user/update-user.handler';
 import { UserDeletionProcessManager } from './user-deletion/user-deletion.process-manager';
@@ -51,11 +55,15 @@ import { UserReader } from './user-reader';
   ],
   providers: [
     PasswordHasher,
+    PasswordAttempts,
     UserReader,
     ProjectReader,
     ProjectNames,
     MeReader,
     ProjectAccessGuard,
+    SignInHandler,
+    ConfirmPasswordHandler,
+    SignOutHandler,
     CreateUserHandler,
     ListUsersHandler,
     UpdateUserHandler,

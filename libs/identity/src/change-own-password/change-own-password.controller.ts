@@ -5,15 +5,12 @@ import {
   AllowedBeforePasswordChange,
   CallerContext,
   CurrentPrincipal,
-  FailureLimiter,
   Principal,
   SessionOnly,
-  SessionService,
   clientKey,
 } from '@pat/auth';
 import { ApiErrors, type CommandContext } from '@pat/shared';
 import type { Request } from 'express';
-import { usernameKey } from '../domain/user';
 import { PASSWORD_NOT_CORRECT } from '../session/session.controller';
 import { ChangeOwnPasswordCommand } from './change-own-password.command';
 import { ChangeOwnPasswordDto } from './change-own-password.dto';
@@ -22,11 +19,7 @@ import { ChangeOwnPasswordDto } from './change-own-password.dto';
 @ApiCookieAuth()
 @Controller('me/password')
 export class ChangeOwnPasswordController {
-  constructor(
-    private readonly commandBus: CommandBus,
-    private readonly sessions: SessionService,
-    private readonly failures: FailureLimiter,
-  ) {}
+  constructor(private readonly commandBus: CommandBus) {}
 
   @Put()
   @HttpCode(204)
@@ -49,21 +42,15 @@ export class ChangeOwnPasswordController {
     @CallerContext() context: CommandContext,
     @Req() request: Request,
   ): Promise<void> {
-    // Limited like sign-in: a stolen session cookie cannot be used to guess the password.
-    const attempt = { client: clientKey(request), username: usernameKey(principal.username) };
-    this.failures.assertSignInAllowed(attempt);
     const result = await this.commandBus.execute(
       new ChangeOwnPasswordCommand(
-        principal.userId,
+        principal,
         body.currentPassword,
         body.newPassword,
+        clientKey(request),
         context,
       ),
     );
-    if (result === 'wrong_password') {
-      await this.failures.recordSignInFailure(attempt);
-      throw new ForbiddenException(PASSWORD_NOT_CORRECT);
-    }
-    await this.sessions.passwordChanged(principal.userId, principal);
+    if (result === 'wrong_password') throw new ForbiddenException(PASSWORD_NOT_CORRECT);
   }
 }

@@ -1,8 +1,10 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CommandRunner } from '@pat/application';
+import { SessionService } from '@pat/auth';
 import { invalid } from '@pat/shared';
 import { userAggregate } from '../aggregates';
 import { decideUpdateUser, userStream, validatePassword } from '../domain/user';
+import { PasswordAttempts, signInAttempt } from '../password-attempts';
 import { PasswordHasher } from '../password-hasher';
 import { UserReader } from '../user-reader';
 import { ChangeOwnPasswordCommand, ChangeOwnPasswordResult } from './change-own-password.command';
@@ -11,13 +13,19 @@ import { ChangeOwnPasswordCommand, ChangeOwnPasswordResult } from './change-own-
 export class ChangeOwnPasswordHandler implements ICommandHandler<ChangeOwnPasswordCommand> {
   constructor(
     private readonly commands: CommandRunner,
+    private readonly attempts: PasswordAttempts,
     private readonly passwords: PasswordHasher,
+    private readonly sessions: SessionService,
     private readonly users: UserReader,
   ) {}
 
   async execute(command: ChangeOwnPasswordCommand): Promise<ChangeOwnPasswordResult> {
-    const user = await this.users.require(command.userId);
-    if (!(await this.passwords.verify(user.passwordHash, command.currentPassword))) {
+    const { principal } = command;
+    // Limited like sign-in.
+    const attempt = signInAttempt(command.client, principal.username);
+    this.attempts.assertAllowed(attempt);
+    const user = await this.users.require(principal.userId);
+    if (!(await this.attempts.verify(attempt, user.passwordHash, command.currentPassword))) {
       return 'wrong_password';
     }
     validatePassword(command.newPassword);
@@ -27,11 +35,12 @@ export class ChangeOwnPasswordHandler implements ICommandHandler<ChangeOwnPasswo
     }
     const passwordHash = await this.passwords.hash(command.newPassword);
     await this.commands.run(
-      userStream(command.userId),
+      userStream(principal.userId),
       userAggregate,
-      (state) => decideUpdateUser(state, { passwordHash, requestedBy: command.userId }),
+      (state) => decideUpdateUser(state, { passwordHash, requestedBy: principal.userId }),
       command.context,
     );
+    await this.sessions.passwordChanged(principal.userId, principal);
     return 'changed';
   }
 }

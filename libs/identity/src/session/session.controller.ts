@@ -4,7 +4,6 @@ import {
   Delete,
   ForbiddenException,
   HttpCode,
-  Inject,
   Post,
   Req,
   Res,
@@ -17,23 +16,22 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiErrors } from '@pat/shared';
 import {
   AllowedBeforePasswordChange,
   CurrentPrincipal,
-  FailureLimiter,
   Principal,
   Public,
   SESSION_COOKIE,
   SessionOnly,
-  SessionService,
   clientKey,
 } from '@pat/auth';
-import { USER_QUERIES, UserQueries } from '@pat/read-model';
 import type { Request, Response } from 'express';
-import { usernameKey } from '../domain/user';
-import { PasswordHasher } from '../password-hasher';
-import { UserView, toUserView } from '../user-view';
+import { ConfirmPasswordCommand } from '../confirm-password/confirm-password.command';
+import { SignInCommand } from '../sign-in/sign-in.command';
+import { SignOutCommand } from '../sign-out/sign-out.command';
+import { UserView } from '../user-view';
 import { ConfirmPasswordDto, ConfirmedView } from './confirm-password.dto';
 import { LoginDto } from './login.dto';
 
@@ -43,12 +41,7 @@ export const PASSWORD_NOT_CORRECT = 'The password is not correct';
 @ApiTags('session')
 @Controller('session')
 export class SessionController {
-  constructor(
-    private readonly sessions: SessionService,
-    private readonly passwords: PasswordHasher,
-    private readonly failures: FailureLimiter,
-    @Inject(USER_QUERIES) private readonly userQueries: UserQueries,
-  ) {}
+  constructor(private readonly commandBus: CommandBus) {}
 
   @Post()
   @Public()
@@ -66,25 +59,18 @@ export class SessionController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<UserView> {
-    const attempt = { client: clientKey(request), username: usernameKey(body.username) };
-    this.failures.assertSignInAllowed(attempt);
-    const user = await this.userQueries.findUserByUsernameKey(usernameKey(body.username));
-    // The same work and the same answer whether the user exists or not.
-    const valid = await this.passwords.verify(user?.passwordHash ?? null, body.password);
-    if (!user || !valid) {
-      await this.failures.recordSignInFailure(attempt);
-      throw new UnauthorizedException(LOGIN_FAILED);
-    }
-    // Signing in proves the password: account changes need no confirmation for a while.
-    const session = await this.sessions.start(user);
-    response.cookie(SESSION_COOKIE, session.id, {
+    const result = await this.commandBus.execute(
+      new SignInCommand(body.username, body.password, clientKey(request)),
+    );
+    if (result.outcome === 'refused') throw new UnauthorizedException(LOGIN_FAILED);
+    response.cookie(SESSION_COOKIE, result.session.id, {
       httpOnly: true,
       sameSite: 'strict',
       secure: request.secure,
       path: '/',
-      expires: session.expiresAt,
+      expires: result.session.expiresAt,
     });
-    return toUserView(user);
+    return result.user;
   }
 
   @Post('confirm')
@@ -106,21 +92,15 @@ export class SessionController {
     @CurrentPrincipal() principal: Principal,
     @Req() request: Request,
   ): Promise<ConfirmedView> {
-    // The same limit as sign-in: a stolen session cookie cannot be used to guess the password.
-    const attempt = { client: clientKey(request), username: usernameKey(principal.username) };
-    this.failures.assertSignInAllowed(attempt);
-    const user = await this.userQueries.findUserById(principal.userId);
-    const valid = await this.passwords.verify(user?.passwordHash ?? null, body.password);
-    if (!user || !valid) {
-      await this.failures.recordSignInFailure(attempt);
-      // 403, not 401: the session stays valid, only this proof failed.
-      throw new ForbiddenException(PASSWORD_NOT_CORRECT);
+    const result = await this.commandBus.execute(
+      new ConfirmPasswordCommand(principal, body.password, clientKey(request)),
+    );
+    // 403, not 401: the session stays valid, only this proof failed.
+    if (result.outcome === 'wrong_password') throw new ForbiddenException(PASSWORD_NOT_CORRECT);
+    if (result.outcome === 'session_ended') {
+      throw new UnauthorizedException('The session has ended');
     }
-    const confirmed = principal.sessionId
-      ? await this.sessions.confirmPassword(principal.sessionId, user)
-      : null;
-    if (!confirmed) throw new UnauthorizedException('The session has ended');
-    return { confirmedUntil: confirmed.confirmedUntil.toISOString() };
+    return { confirmedUntil: result.confirmedUntil.toISOString() };
   }
 
   @Delete()
@@ -135,7 +115,7 @@ export class SessionController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<void> {
-    if (principal.sessionId) await this.sessions.end(principal.sessionId);
+    await this.commandBus.execute(new SignOutCommand(principal.sessionId));
     response.clearCookie(SESSION_COOKIE, {
       httpOnly: true,
       sameSite: 'strict',
