@@ -1,6 +1,7 @@
 export * from './command-runner';
 export * from './projection-runner';
 export * from './projector';
+export * from './document-from-events';
 export * from './process-manager-runner';
 export * from './replay';
 export * from './store-health';

@@ -1,9 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { CommandRunner } from '@pat/application';
-import { USER_QUERIES, UserQueries } from '@pat/read-model';
-import { unavailable } from '@pat/shared';
+import { CommandRunner, documentFromEvents } from '@pat/application';
 import {
   decideCreateUser,
   decideReserveUsername,
@@ -14,6 +11,7 @@ import {
   validateUsername,
 } from '../domain/user';
 import { PasswordHasher } from '../password-hasher';
+import { projectUserEvents } from '../projections/user.projection';
 import { userAggregate, usernameReservationAggregate } from '../aggregates';
 import { UserView, toUserView } from '../user-view';
 import { CreateUserCommand } from './create-user.command';
@@ -28,7 +26,6 @@ export class CreateUserHandler implements ICommandHandler<CreateUserCommand> {
   constructor(
     private readonly commands: CommandRunner,
     private readonly passwords: PasswordHasher,
-    @Inject(USER_QUERIES) private readonly userQueries: UserQueries,
   ) {}
 
   async execute(command: CreateUserCommand): Promise<UserView> {
@@ -44,7 +41,7 @@ export class CreateUserHandler implements ICommandHandler<CreateUserCommand> {
       (reservation) => decideReserveUsername(reservation, { usernameKey: key, userId }),
       context,
     );
-    await this.commands.run(
+    const { events } = await this.commands.run(
       userStream(userId),
       userAggregate,
       (state) =>
@@ -60,8 +57,7 @@ export class CreateUserHandler implements ICommandHandler<CreateUserCommand> {
         }),
       context,
     );
-    const user = await this.userQueries.findUserById(userId);
-    if (!user) throw unavailable('The read model did not reflect the new user');
-    return toUserView(user);
+    // The document as the projection made it of these events: what the next read returns.
+    return toUserView(documentFromEvents(projectUserEvents, 'users', userId, events));
   }
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   PROJECT_QUERIES,
   ProjectQueries,
+  ProjectRecord,
   USER_QUERIES,
   UserQueries,
   UserRecord,
@@ -20,7 +21,12 @@ export class ProjectReader {
   async detail(projectId: string, callerId: string): Promise<ProjectDetailView> {
     const project = await this.projectQueries.findProjectById(projectId);
     if (!project) throw notFound('Project not found');
-    const memberships = await this.projectQueries.listMembersOfProject(projectId);
+    return this.detailOf(project, callerId);
+  }
+
+  /** The detail of a project document the caller holds already (a command's result). */
+  async detailOf(project: ProjectRecord, callerId: string): Promise<ProjectDetailView> {
+    const memberships = await this.projectQueries.listMembersOfProject(project.projectId);
     const users = await Promise.all(
       memberships.map((m) => this.userQueries.findUserById(m.userId)),
     );

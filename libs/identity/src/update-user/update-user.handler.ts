@@ -1,11 +1,11 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { CommandRunner } from '@pat/application';
+import { CommandRunner, documentFromEvents } from '@pat/application';
 import { USER_QUERIES, UserQueries } from '@pat/read-model';
-import { unavailable } from '@pat/shared';
 import { userAggregate } from '../aggregates';
 import { decideUpdateUser, userStream, validatePassword } from '../domain/user';
 import { PasswordHasher } from '../password-hasher';
+import { projectUserEvents } from '../projections/user.projection';
 import { UserReader } from '../user-reader';
 import { UserView, toUserView } from '../user-view';
 import { UpdateUserCommand } from './update-user.command';
@@ -20,11 +20,11 @@ export class UpdateUserHandler implements ICommandHandler<UpdateUserCommand> {
   ) {}
 
   async execute(command: UpdateUserCommand): Promise<UserView> {
-    await this.users.require(command.userId);
+    const stored = await this.users.require(command.userId);
     const { password, ...profile } = command.changes;
     if (password !== undefined) validatePassword(password);
     const passwordHash = password !== undefined ? await this.passwords.hash(password) : undefined;
-    await this.commands.run(
+    const { events } = await this.commands.run(
       userStream(command.userId),
       userAggregate,
       (state) =>
@@ -35,8 +35,13 @@ export class UpdateUserHandler implements ICommandHandler<UpdateUserCommand> {
         }),
       command.context,
     );
-    const user = await this.userQueries.findUserById(command.userId);
-    if (!user) throw unavailable('The read model did not reflect the change');
-    return toUserView(user);
+    // The update applied to the document read above, as the read model applies it (it sets the
+    // whole profile, so an update that came in between is overwritten here as it is there). With
+    // nothing decided, such an update may be what made this one a no-op: read the document again.
+    const base =
+      events.length > 0
+        ? stored
+        : ((await this.userQueries.findUserById(command.userId)) ?? stored);
+    return toUserView(documentFromEvents(projectUserEvents, 'users', command.userId, events, base));
   }
 }

@@ -1,11 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { CommandRunner } from '@pat/application';
+import { CommandRunner, documentFromEvents } from '@pat/application';
 import { TOKEN_QUERIES, TokenQueries } from '@pat/read-model';
 import { APP_CONFIG, AppConfig, CLOCK, Clock } from '@pat/shared';
-import { TokenCreatedData, decideCreateToken, tokenStream } from '../domain/token';
+import { decideCreateToken, tokenStream } from '../domain/token';
 import { generateTokenSecret, hashToken, tokenHint } from '../domain/token-secret';
+import { projectTokenEvents } from '../projections/token.projection';
 import { tokenAggregate } from '../token-aggregate';
 import { TokenPolicyReader } from '../token-policy-reader';
 import { CreatedTokenView, toTokenView } from '../token-view';
@@ -57,20 +58,9 @@ export class CreateTokenHandler implements ICommandHandler<CreateTokenCommand> {
         ),
       command.context,
     );
-    const created = events[0].data as TokenCreatedData;
-    const view = toTokenView(
-      {
-        ...created,
-        revokedAt: null,
-        revokedReason: null,
-        lastUsedAt: null,
-        lastUsedIp: null,
-        lastUsedUserAgent: null,
-        revision: 0,
-      },
-      policy,
-      now,
-    );
+    // The document as the projection made it of these events: what the next read returns.
+    const record = documentFromEvents(projectTokenEvents, 'tokens', tokenId, events);
+    const view = toTokenView(record, policy, now);
     // The only place the plaintext ever leaves the process.
     return { ...view, token: secret };
   }

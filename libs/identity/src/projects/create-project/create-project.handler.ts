@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { CommandRunner } from '@pat/application';
+import { CommandRunner, documentFromEvents } from '@pat/application';
 import { projectAggregate } from '../../aggregates';
 import { decideCreateProject, projectStream, validName } from '../../domain/project';
+import { projectProjectEvents } from '../../projections/project.projection';
 import { ProjectNames } from '../project-names';
 import { ProjectReader } from '../project-reader';
 import { ProjectDetailView } from '../project-view';
@@ -21,17 +22,19 @@ export class CreateProjectHandler implements ICommandHandler<CreateProjectComman
     // A bad name is refused before anything is reserved.
     const name = validName(command.name);
     await this.names.claim(name, projectId, command.context);
-    try {
-      await this.commands.run(
+    const { events } = await this.commands
+      .run(
         projectStream(projectId),
         projectAggregate,
         (state) => decideCreateProject(state, { projectId, name }),
         command.context,
-      );
-    } catch (error) {
-      await this.names.release(name, projectId, command.context);
-      throw error;
-    }
-    return this.projects.detail(projectId, command.context.actor.userId ?? '');
+      )
+      .catch(async (error: unknown) => {
+        await this.names.release(name, projectId, command.context);
+        throw error;
+      });
+    // The document as the projection made it of these events: what the next read returns.
+    const project = documentFromEvents(projectProjectEvents, 'projects', projectId, events);
+    return this.projects.detailOf(project, command.context.actor.userId ?? '');
   }
 }

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { CommandRunner } from '@pat/application';
+import { CommandRunner, documentFromEvents } from '@pat/application';
 import { PROJECT_QUERIES, ProjectQueries } from '@pat/read-model';
 import { notFound } from '@pat/shared';
 import { projectAggregate } from '../../aggregates';
@@ -10,6 +10,7 @@ import {
   projectStream,
   validName,
 } from '../../domain/project';
+import { projectProjectEvents } from '../../projections/project.projection';
 import { ProjectNames } from '../project-names';
 import { ProjectReader } from '../project-reader';
 import { ProjectDetailView } from '../project-view';
@@ -35,18 +36,26 @@ export class RenameProjectHandler implements ICommandHandler<RenameProjectComman
     if (!current) throw notFound('Project not found');
     const newName = projectNameKey(name) !== projectNameKey(current.name);
     if (newName) await this.names.claim(name, projectId, context);
-    try {
-      await this.commands.run(
+    const { events } = await this.commands
+      .run(
         projectStream(projectId),
         projectAggregate,
         (state) => decideRenameProject(state, { name }),
         context,
-      );
-    } catch (error) {
-      if (newName) await this.names.release(name, projectId, context);
-      throw error;
-    }
+      )
+      .catch(async (error: unknown) => {
+        if (newName) await this.names.release(name, projectId, context);
+        throw error;
+      });
     if (newName) await this.names.release(current.name, projectId, context);
-    return this.projects.detail(projectId, context.actor.userId ?? '');
+    // The rename applied to the document read above, as the read model applies it (it sets the
+    // whole name, so a rename that came in between is overwritten here as it is there). With
+    // nothing decided, such a rename may be what made this one a no-op: read the document again.
+    const base =
+      events.length > 0
+        ? current
+        : ((await this.projectQueries.findProjectById(projectId)) ?? current);
+    const project = documentFromEvents(projectProjectEvents, 'projects', projectId, events, base);
+    return this.projects.detailOf(project, context.actor.userId ?? '');
   }
 }
