@@ -45,7 +45,7 @@ export function signInFixture(limits: { perUsername: number; perClient: number }
     const runtime = inMemoryRuntime([projectUserEvents]);
     store = new SqliteSessionStore({ filename: ':memory:' });
     const sessions = new SessionService(store, runtime.readModel, runtime.clock, config);
-    const creator = new CreateUserHandler(runtime.commands, passwords, runtime.readModel);
+    const creator = new CreateUserHandler(runtime.commands, passwords);
     current = {
       config,
       runtime,
