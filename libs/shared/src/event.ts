@@ -34,3 +34,15 @@ export const systemContext = (requestId: string | null = null): CommandContext =
   actor: SYSTEM_ACTOR,
   requestId,
 });
+
+/**
+ * A recorded event as one of a context's event types, or null when its type is none of them:
+ * the one place per context where stored data becomes a typed event (the log holds what these
+ * types wrote; upcasting, if a shape ever changes, goes here too).
+ */
+export function eventOfTypes<Event extends DomainEvent>(
+  types: ReadonlySet<string>,
+  recorded: { readonly type: string; readonly data: unknown },
+): Event | null {
+  return types.has(recorded.type) ? (recorded as unknown as Event) : null;
+}

@@ -1,4 +1,4 @@
-import type { DomainEvent } from '@pat/shared/event';
+import { DomainEvent, eventOfTypes } from '@pat/shared/event';
 import { conflict, forbidden, invalid, notFound } from '@pat/shared/errors';
 
 export const userStream = (userId: string) => `user-${userId}`;
@@ -44,6 +44,16 @@ export type UserUpdated = DomainEvent<
 >;
 export type UserDeleted = DomainEvent<'UserDeleted', UserProfile>;
 export type UserEvent = UserCreated | UserUpdated | UserDeleted;
+
+const USER_EVENT_TYPES: ReadonlySet<string> = new Set<UserEvent['type']>([
+  'UserCreated',
+  'UserUpdated',
+  'UserDeleted',
+]);
+
+/** A recorded event as a user event (see eventOfTypes); null for any other type. */
+export const asUserEvent = (recorded: { readonly type: string; readonly data: unknown }) =>
+  eventOfTypes<UserEvent>(USER_EVENT_TYPES, recorded);
 
 export type UsernameReserved = DomainEvent<
   'UsernameReserved',

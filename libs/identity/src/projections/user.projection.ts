@@ -1,18 +1,18 @@
 import type { Projector } from '@pat/application';
 import type { ReadModelChange } from '@pat/read-model';
-import type { UserCreated, UserDeleted, UserUpdated } from '../domain/user';
-import { usernameKey } from '../domain/user';
+import { asUserEvent, usernameKey } from '../domain/user';
 
 /** User events → user documents (with the password hash, which sign-in needs). */
-export const projectUserEvents: Projector = (event): ReadModelChange[] => {
-  switch (event.type) {
+export const projectUserEvents: Projector = (recorded): ReadModelChange[] => {
+  const event = asUserEvent(recorded);
+  switch (event?.type) {
     case 'UserCreated': {
-      const data = event.data as UserCreated['data'];
+      const { data } = event;
       return [
         {
           collection: 'users',
           id: data.userId,
-          revision: event.revision,
+          revision: recorded.revision,
           set: {
             userId: data.userId,
             username: data.username,
@@ -22,21 +22,21 @@ export const projectUserEvents: Projector = (event): ReadModelChange[] => {
             isAdmin: data.isAdmin,
             isAuditor: data.isAuditor,
             passwordHash: data.passwordHash,
-            passwordVersion: event.revision,
+            passwordVersion: recorded.revision,
             passwordChangeRequired: data.passwordChangeRequired === true,
-            createdAt: event.metadata.occurredAt,
+            createdAt: recorded.metadata.occurredAt,
             deletedAt: null,
           },
         },
       ];
     }
     case 'UserUpdated': {
-      const data = event.data as UserUpdated['data'];
+      const { data } = event;
       return [
         {
           collection: 'users',
           id: data.userId,
-          revision: event.revision,
+          revision: recorded.revision,
           set: {
             name: data.name,
             email: data.email,
@@ -47,7 +47,7 @@ export const projectUserEvents: Projector = (event): ReadModelChange[] => {
             ...(data.passwordHash
               ? {
                   passwordHash: data.passwordHash,
-                  passwordVersion: event.revision,
+                  passwordVersion: recorded.revision,
                   passwordChangeRequired: data.passwordChangeRequired === true,
                 }
               : {}),
@@ -56,13 +56,13 @@ export const projectUserEvents: Projector = (event): ReadModelChange[] => {
       ];
     }
     case 'UserDeleted': {
-      const data = event.data as UserDeleted['data'];
+      const { data } = event;
       return [
         {
           collection: 'users',
           id: data.userId,
-          revision: event.revision,
-          set: { deletedAt: event.metadata.occurredAt },
+          revision: recorded.revision,
+          set: { deletedAt: recorded.metadata.occurredAt },
         },
       ];
     }

@@ -7,7 +7,7 @@ import { CommandContext, DomainError } from '@pat/shared';
 import { RevokeTokenCommand } from '@pat/tokens';
 import { usernameReservationAggregate } from '../aggregates';
 import {
-  UserDeleted,
+  asUserEvent,
   decideReleaseUsername,
   usernameKey,
   usernameReservationStream,
@@ -35,7 +35,9 @@ export class UserDeletionProcessManager implements ProcessManager {
   }
 
   async handle(event: RecordedEvent): Promise<void> {
-    const { userId, username } = event.data as UserDeleted['data'];
+    const deleted = asUserEvent(event);
+    if (deleted?.type !== 'UserDeleted') return;
+    const { userId, username } = deleted.data;
     const context: CommandContext = {
       actor: { userId: event.metadata.actor.userId, via: 'system' },
       requestId: event.metadata.requestId,

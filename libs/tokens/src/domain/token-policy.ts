@@ -1,4 +1,4 @@
-import type { DomainEvent } from '@pat/shared/event';
+import { DomainEvent, eventOfTypes } from '@pat/shared/event';
 import { invalid } from '@pat/shared/errors';
 import { DAY_MS } from '@pat/shared/time';
 
@@ -15,6 +15,14 @@ export const LIFETIME_PRESETS_DAYS = [7, 30, 60, 90, 180, 365] as const;
 
 export type TokenPolicyChanged = DomainEvent<'TokenPolicyChanged', { maxLifetimeDays: number }>;
 export type TokenPolicyEvent = TokenPolicyChanged;
+
+const TOKEN_POLICY_EVENT_TYPES: ReadonlySet<string> = new Set<TokenPolicyEvent['type']>([
+  'TokenPolicyChanged',
+]);
+
+/** A recorded event as a token-policy event (see eventOfTypes); null for any other type. */
+export const asTokenPolicyEvent = (recorded: { readonly type: string; readonly data: unknown }) =>
+  eventOfTypes<TokenPolicyEvent>(TOKEN_POLICY_EVENT_TYPES, recorded);
 
 export function evolveTokenPolicy(_state: TokenPolicy, event: TokenPolicyEvent): TokenPolicy {
   switch (event.type) {

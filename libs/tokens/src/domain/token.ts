@@ -1,4 +1,4 @@
-import type { DomainEvent } from '@pat/shared/event';
+import { DomainEvent, eventOfTypes } from '@pat/shared/event';
 import { conflict, invalid, notFound } from '@pat/shared/errors';
 import { DAY_MS } from '@pat/shared/time';
 import { TokenPolicy } from './token-policy';
@@ -61,6 +61,17 @@ export type TokenUsed = DomainEvent<'TokenUsed', TokenUsedData>;
 /** Someone presented the token after it expired or was revoked (at most once per interval). */
 export type TokenRejected = DomainEvent<'TokenRejected', TokenRejectedData>;
 export type TokenEvent = TokenCreated | TokenRevoked | TokenUsed | TokenRejected;
+
+const TOKEN_EVENT_TYPES: ReadonlySet<string> = new Set<TokenEvent['type']>([
+  'TokenCreated',
+  'TokenRevoked',
+  'TokenUsed',
+  'TokenRejected',
+]);
+
+/** A recorded event as a token event (see eventOfTypes); null for any other type. */
+export const asTokenEvent = (recorded: { readonly type: string; readonly data: unknown }) =>
+  eventOfTypes<TokenEvent>(TOKEN_EVENT_TYPES, recorded);
 
 export type TokenState =
   | { readonly exists: false }

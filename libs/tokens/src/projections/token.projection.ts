@@ -1,23 +1,30 @@
 import type { Projector } from '@pat/application';
 import type { ReadModelChange } from '@pat/read-model';
-import {
-  TokenCreatedData,
-  TokenRevokedData,
-  TokenUsedData,
-  tokenUsageStream,
-} from '../domain/token';
-import { TOKEN_POLICY_STREAM } from '../domain/token-policy';
+import { asTokenEvent, tokenUsageStream } from '../domain/token';
+import { TOKEN_POLICY_STREAM, asTokenPolicyEvent } from '../domain/token-policy';
 
 /** Token and token-policy events → token documents and the policy document. */
-export const projectTokenEvents: Projector = (event): ReadModelChange[] => {
-  switch (event.type) {
+export const projectTokenEvents: Projector = (recorded): ReadModelChange[] => {
+  const policy = recorded.streamName === TOKEN_POLICY_STREAM ? asTokenPolicyEvent(recorded) : null;
+  if (policy) {
+    return [
+      {
+        collection: 'tokenPolicy',
+        id: 'current',
+        revision: recorded.revision,
+        set: { maxLifetimeDays: policy.data.maxLifetimeDays },
+      },
+    ];
+  }
+  const event = asTokenEvent(recorded);
+  switch (event?.type) {
     case 'TokenCreated': {
-      const data = event.data as TokenCreatedData;
+      const { data } = event;
       return [
         {
           collection: 'tokens',
           id: data.tokenId,
-          revision: event.revision,
+          revision: recorded.revision,
           set: {
             tokenId: data.tokenId,
             userId: data.userId,
@@ -36,18 +43,18 @@ export const projectTokenEvents: Projector = (event): ReadModelChange[] => {
       ];
     }
     case 'TokenRevoked': {
-      const data = event.data as TokenRevokedData;
+      const { data } = event;
       return [
         {
           collection: 'tokens',
           id: data.tokenId,
-          revision: event.revision,
+          revision: recorded.revision,
           set: { revokedAt: data.revokedAt, revokedReason: data.reason },
         },
       ];
     }
     case 'TokenUsed': {
-      const data = event.data as TokenUsedData;
+      const { data } = event;
       const set = {
         lastUsedAt: data.usedAt,
         lastUsedIp: data.ip,
@@ -55,21 +62,9 @@ export const projectTokenEvents: Projector = (event): ReadModelChange[] => {
       };
       // Since 0.11.0 uses are in the usage stream, guarded by its revision; a log written before
       // holds them in the token's own stream, projected as they always were (docs/adr/0002).
-      return event.streamName === tokenUsageStream(data.tokenId)
-        ? [{ collection: 'tokenUsage', id: data.tokenId, revision: event.revision, set }]
-        : [{ collection: 'tokens', id: data.tokenId, revision: event.revision, set }];
-    }
-    case 'TokenPolicyChanged': {
-      if (event.streamName !== TOKEN_POLICY_STREAM) return [];
-      const data = event.data as { maxLifetimeDays: number };
-      return [
-        {
-          collection: 'tokenPolicy',
-          id: 'current',
-          revision: event.revision,
-          set: { maxLifetimeDays: data.maxLifetimeDays },
-        },
-      ];
+      return recorded.streamName === tokenUsageStream(data.tokenId)
+        ? [{ collection: 'tokenUsage', id: data.tokenId, revision: recorded.revision, set }]
+        : [{ collection: 'tokens', id: data.tokenId, revision: recorded.revision, set }];
     }
     default:
       return [];

@@ -1,6 +1,6 @@
 import type { DocumentReadModel } from '@pat/application';
 import type { DocumentChange } from '@pat/documents';
-import type { TokenCreatedData, TokenRevokedData } from '../../domain/token';
+import { asTokenEvent } from '../../domain/token';
 
 /** One document per token: whose it is and whether it was revoked — enough to count. */
 export const TOKEN_SUMMARIES = 'token_summaries';
@@ -13,27 +13,27 @@ export const TOKEN_SUMMARIES = 'token_summaries';
 export const tokenCountsReadModel: DocumentReadModel = {
   name: 'token-counts.v1',
   collections: [{ name: TOKEN_SUMMARIES, indexes: [{ fields: ['userId', 'revoked'] }] }],
-  project(event): DocumentChange[] {
-    if (!event.streamName.startsWith('token-') || event.streamName === 'token-policy') return [];
-    switch (event.type) {
+  project(recorded): DocumentChange[] {
+    const event = asTokenEvent(recorded);
+    switch (event?.type) {
       case 'TokenCreated': {
-        const data = event.data as TokenCreatedData;
+        const { data } = event;
         return [
           {
             collection: TOKEN_SUMMARIES,
             id: data.tokenId,
-            revision: event.revision,
+            revision: recorded.revision,
             set: { userId: data.userId, createdAt: data.createdAt, revoked: false },
           },
         ];
       }
       case 'TokenRevoked': {
-        const data = event.data as TokenRevokedData;
+        const { data } = event;
         return [
           {
             collection: TOKEN_SUMMARIES,
             id: data.tokenId,
-            revision: event.revision,
+            revision: recorded.revision,
             set: { revoked: true },
           },
         ];
