@@ -58,6 +58,17 @@ export class CatchUpSubscriber {
     await subscription?.stop();
   }
 
+  /**
+   * Work the processor did outside onEvent (a deferred write) failed: the subscription stops
+   * and starts again from the checkpoint, as after a failed onEvent.
+   */
+  fail(error: unknown): void {
+    const subscription = this.subscription;
+    if (!subscription) return;
+    this.subscription = null;
+    void subscription.stop().finally(() => this.retryLater(FIRST_RETRY_DELAY_MS, error));
+  }
+
   private async subscribe(retryDelayMs: number): Promise<void> {
     let after: Position | null;
     try {

@@ -4,8 +4,13 @@ import { EVENT_STORE, EventStore, Position } from '@pat/event-store';
 import { CatchUpSubscriber, CatchUpSubscribers } from '../catch-up-subscriber';
 import { DOCUMENT_READ_MODELS, DocumentReadModel } from './document-read-model';
 
-/** Events per write while catching up; live events are written as they come. */
+/** Events per write while catching up. */
 const CATCH_UP_BATCH = 5_000;
+/**
+ * Live events are written together, this long after the first of them (or at once when a query
+ * waits for them): a burst of commands shares one write instead of adding one to each command.
+ */
+const LIVE_WRITE_DELAY_MS = 20;
 /** How long a query waits for its read model to show this process's own last write. */
 const READ_YOUR_WRITES_WAIT_MS = 5_000;
 
@@ -16,8 +21,11 @@ class Progress {
   pendingUntil: Position | null = null;
   pendingEvents = 0;
   writes: Promise<void> = Promise.resolve();
+  timer: NodeJS.Timeout | null = null;
 
   resumeAt(after: Position | null): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
     this.shown = after;
     // A failed write is behind us: the subscription starts again from the checkpoint.
     this.writes = Promise.resolve();
@@ -38,6 +46,8 @@ export class DocumentProjectionRunner implements OnModuleDestroy {
   private readonly logger = new Logger(DocumentProjectionRunner.name);
   private readonly progress: Progress[] = [];
   private readonly subscribers: CatchUpSubscribers;
+  /** What a query that waits can hurry: each read model's pending live write. */
+  private readonly writeNow: Array<() => void> = [];
   private readonly waiters = new Set<() => void>();
 
   constructor(
@@ -49,7 +59,16 @@ export class DocumentProjectionRunner implements OnModuleDestroy {
       models.map((model) => {
         const progress = new Progress();
         this.progress.push(progress);
-        return new CatchUpSubscriber(
+        // Off the subscription's path: a failure stops the subscription, which starts again.
+        const writeLater = () => {
+          if (progress.timer) clearTimeout(progress.timer);
+          progress.timer = null;
+          this.flush(model, progress).catch((error: unknown) => subscriber.fail(error));
+        };
+        this.writeNow.push(() => {
+          if (progress.timer) writeLater();
+        });
+        const subscriber: CatchUpSubscriber = new CatchUpSubscriber(
           eventStore,
           {
             name: `Read model ${model.name}`,
@@ -59,13 +78,18 @@ export class DocumentProjectionRunner implements OnModuleDestroy {
               for (const change of model.project(event)) progress.pending.push(change);
               progress.pendingUntil = event.position;
               progress.pendingEvents += 1;
-              if (context.catchingUp && progress.pendingEvents < CATCH_UP_BATCH) return undefined;
+              if (!context.catchingUp) {
+                progress.timer ??= setTimeout(writeLater, LIVE_WRITE_DELAY_MS);
+                return undefined;
+              }
+              if (progress.pendingEvents < CATCH_UP_BATCH) return undefined;
               return this.flush(model, progress);
             },
-            onCaughtUp: () => void this.flush(model, progress).catch(() => undefined),
+            onCaughtUp: writeLater,
           },
           this.logger,
         );
+        return subscriber;
       }),
     );
   }
@@ -77,6 +101,10 @@ export class DocumentProjectionRunner implements OnModuleDestroy {
 
   async stop(): Promise<void> {
     await this.subscribers.stop();
+    for (const progress of this.progress) {
+      if (progress.timer) clearTimeout(progress.timer);
+      progress.timer = null;
+    }
     await Promise.all(this.progress.map((progress) => progress.writes.catch(() => undefined)));
   }
 
@@ -98,6 +126,7 @@ export class DocumentProjectionRunner implements OnModuleDestroy {
           this.eventStore.comparePositions(progress.shown, position) >= 0,
       );
     if (shows()) return true;
+    for (const hurry of this.writeNow) hurry();
     return new Promise<boolean>((resolve) => {
       const check = () => {
         if (shows()) finish(true);
