@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { RequestOrigin } from '@pat/tokens';
 import { USAGE_SINK, type UsageSink } from '@pat/tokens';
 import type { Request } from 'express';
@@ -30,6 +30,8 @@ interface BearerRequest {
   readonly source: Request;
   /** Why verify refused the token: passport hands the callback only a challenge string. */
   rejection: TokenRejection | null;
+  /** What verify accepted for this request: the callback's user must be this very object. */
+  verified: Principal | null;
   readonly settle: (result: BearerResult) => void;
 }
 
@@ -57,6 +59,7 @@ export class BearerStrategy extends Strategy<VerifyFunctionWithRequest> {
    * it: the middleware (no token, a malformed header: passport-http-bearer fails at once) or
    * verify's `done`. Each of those two sets this around its call.
    */
+  private readonly logger = new Logger(BearerStrategy.name);
   private answering: BearerRequest | null = null;
 
   constructor(
@@ -86,6 +89,7 @@ export class BearerStrategy extends Strategy<VerifyFunctionWithRequest> {
         headers: { authorization: source.headers.authorization },
         source,
         rejection: null,
+        verified: null,
         settle,
       };
       try {
@@ -111,9 +115,21 @@ export class BearerStrategy extends Strategy<VerifyFunctionWithRequest> {
 
   /** Passport's custom callback, for success, fail(challenge, status) and error alike. */
   private answered(error: unknown, user?: Principal | false, status?: number): void {
-    const request = this.answering!;
+    const request = this.answering;
+    // passport 0.7 answers synchronously inside the calls answeringFor wraps; should that ever
+    // change, no request may get another's principal: unattributable answers are dropped (the
+    // request then ends at its deadline, 503) and a principal that is not this request's refused.
+    if (!request) {
+      this.logger.error('passport answered outside a bearer check; answer dropped');
+      return;
+    }
     if (error) request.settle({ kind: 'unavailable', error });
-    else if (user) request.settle({ kind: 'accepted', principal: user });
+    else if (user && user !== request.verified) {
+      request.settle({
+        kind: 'unavailable',
+        error: new Error('passport answered another request'),
+      });
+    } else if (user) request.settle({ kind: 'accepted', principal: user });
     else if (request.rejection) request.settle({ kind: 'rejected', reason: request.rejection });
     // passport-http-bearer fails with 400 for a header that is not two words, otherwise 401.
     else request.settle({ kind: status === 400 ? 'malformed' : 'missing' });
@@ -126,7 +142,10 @@ export class BearerStrategy extends Strategy<VerifyFunctionWithRequest> {
       .then((result) => this.judge(result, request))
       // Exactly one call to done, whatever fails: a strategy that never answers hangs the request.
       .then(
-        (principal) => this.answeringFor(request, () => done(null, principal)),
+        (principal) => {
+          request.verified = principal || null;
+          this.answeringFor(request, () => done(null, principal));
+        },
         (error: unknown) => {
           this.outcomes.record('unavailable');
           this.answeringFor(request, () => done(error));
