@@ -1,3 +1,4 @@
+import { DOCUMENT_STORE, type DocumentStore } from '@pat/documents';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,5 +102,18 @@ describe('per-user token counts (a document read model)', () => {
       revoked: 1,
       notRevoked: 2,
     });
+  });
+
+  it('answers 503, never 500, when its store cannot be used', async () => {
+    const admin = await signIn(t);
+    const users = (await t.http().get(`${API}/admin/users`).set('Cookie', admin).expect(200))
+      .body as Array<{ id: string }>;
+    await t.app.get<DocumentStore>(DOCUMENT_STORE).close();
+    const response = await t
+      .http()
+      .get(`${API}/admin/users/${users[0].id}/token-counts`)
+      .set('Cookie', admin);
+    expect(response.status).toBe(503);
+    expect(response.body.message).toBe('The read model is unavailable; try again shortly');
   });
 });

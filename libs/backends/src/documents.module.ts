@@ -8,6 +8,7 @@ import {
 import {
   DOCUMENT_STORE,
   DocumentStore,
+  FailingAsUnavailable,
   MongoDocumentStore,
   SqliteDocumentStore,
 } from '@pat/documents';
@@ -34,17 +35,19 @@ export class DocumentsModule implements OnApplicationShutdown {
           // After the read model: on MongoDB its connection is the one that waits and reports.
           inject: [READ_MODEL],
           useFactory: async (): Promise<DocumentStore> =>
-            config.mongodbUri
-              ? MongoDocumentStore.connect(config.mongodbUri, config.storeTimeoutMs)
-              : openEmbeddedStore(
-                  {
-                    store: 'the document read models',
-                    filename,
-                    ifDeleted: 'they are rebuilt from the event log at the next start',
-                    setting: 'DATA_DIR',
-                  },
-                  () => new SqliteDocumentStore(filename),
-                ),
+            new FailingAsUnavailable(
+              config.mongodbUri
+                ? await MongoDocumentStore.connect(config.mongodbUri, config.storeTimeoutMs)
+                : openEmbeddedStore(
+                    {
+                      store: 'the document read models',
+                      filename,
+                      ifDeleted: 'they are rebuilt from the event log at the next start',
+                      setting: 'DATA_DIR',
+                    },
+                    () => new SqliteDocumentStore(filename),
+                  ),
+            ),
         },
         { provide: DOCUMENT_READ_MODELS, useValue: readModels },
         DocumentProjectionRunner,
