@@ -74,7 +74,10 @@ describeEmbedded('An event log damaged under the running service', () => {
 
     const marker = `${eventLog}.damaged`;
     expect(existsSync(marker)).toBe(true);
-    expect(readFileSync(marker, 'utf8')).toContain('-wal was truncated');
+    // The guard sees the truncated file, or — when SQLite has already started the -wal afresh
+    // over it (a reader or writer raced the truncation) — a header that no longer matches the
+    // index: the same fault either way, and either is recorded.
+    expect(readFileSync(marker, 'utf8')).toMatch(/-wal was (truncated|overwritten or replaced)/);
 
     client.close();
     client = null;
